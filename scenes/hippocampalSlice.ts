@@ -1,0 +1,94 @@
+/**
+ * CA3 → CA1 hippocampal slice. CA3 pyramidal cells (the Schaffer collateral inputs, split into two
+ * independent pathways S1 and S2 as in two-pathway tagging experiments) project onto CA1 pyramidal
+ * cells with glutamatergic synapses (AMPA + NMDA with Mg²⁺ block) and onto CA1 interneurons, which
+ * give feed-forward GABA_A inhibition to the pyramidal cells (Buzsáki 1984; Pouille & Scanziani
+ * 2001). Extracellular stimulation of a pathway is an electrode in spike mode over its CA3 cells.
+ * Schaffer collaterals are unmyelinated (≈ 0.3 m/s).
+ *
+ * Neurons are Izhikevich cells: pyramidal RS, interneurons FS. Conductances are in the
+ * Izhikevich model's units (C = 1).
+ *
+ * | parameter       | unit | default | meaning                                         |
+ * |-----------------|------|---------|-------------------------------------------------|
+ * | nCA3            | –    | 200     | CA3 pyramidal cells (half per pathway)          |
+ * | nCA1            | –    | 100     | CA1 pyramidal cells                             |
+ * | nInterneurons   | –    | 20      | CA1 interneurons                                |
+ * | pSchaffer       | –    | 0.2     | CA3 → CA1 pyramidal connection probability     |
+ * | wSchaffer       | –    | 0.02    | Schaffer AMPA weight (model units)              |
+ * | pFeedforward    | –    | 0.2     | CA3 → interneuron connection probability        |
+ * | wFeedforward    | –    | 0.05    |                                                 |
+ * | pInhibition     | –    | 0.3     | interneuron → CA1 pyramidal                     |
+ * | wInhibition     | –    | 0.02    |                                                 |
+ * | nmdaRatio       | –    | 0.5     | NMDA/AMPA peak ratio                            |
+ * | velocity_m_per_s| m/s  | 0.3     | Schaffer collateral conduction velocity         |
+ * | dt_ms           | ms   | 0.1     | fast step                                       |
+ *
+ * References: Andersen P et al. (2007) The Hippocampus Book, OUP; Pouille F, Scanziani M (2001)
+ *   Science 293:1159. doi:10.1126/science.1060342; Izhikevich EM (2003) IEEE TNN 14:1569.
+ */
+import type { Scene } from '../src/engine/world.ts'
+import { addNeuron, addSynapse } from '../src/engine/entities.ts'
+import { stream } from '../src/engine/rng.ts'
+import { known, num, type SceneParams } from './params.ts'
+
+export const SLICE_POPULATIONS = ['CA3 S1', 'CA3 S2', 'CA1 pyramidal', 'CA1 interneuron'] as const
+
+export function hippocampalSlice(p: SceneParams = {}): Scene {
+  known(p, ['nCA3', 'nCA1', 'nInterneurons', 'pSchaffer', 'wSchaffer', 'pFeedforward', 'wFeedforward', 'pInhibition', 'wInhibition', 'nmdaRatio', 'velocity_m_per_s', 'dt_ms'])
+  const nCA3 = num(p, 'nCA3', 200, 2, 100000)
+  const nCA1 = num(p, 'nCA1', 100, 1, 100000)
+  const nInt = num(p, 'nInterneurons', 20, 0, 100000)
+  const pS = num(p, 'pSchaffer', 0.2, 0, 1)
+  const wS = num(p, 'wSchaffer', 0.02, 0, 100)
+  const pF = num(p, 'pFeedforward', 0.2, 0, 1)
+  const wF = num(p, 'wFeedforward', 0.05, 0, 100)
+  const pI = num(p, 'pInhibition', 0.3, 0, 1)
+  const wI = num(p, 'wInhibition', 0.02, 0, 100)
+  const nmdaRatio = num(p, 'nmdaRatio', 0.5, 0, 10)
+  const velocity = num(p, 'velocity_m_per_s', 0.3, 0.01, 1000)
+  const dt = num(p, 'dt_ms', 0.1, 0.001, 1)
+  const W = 1600
+  const H = 900
+  return {
+    name: 'hippocampalSlice',
+    clock: { dt_ms: dt, slowTick_ms: 1000, timeWarp: 1 },
+    params: {
+      regions: ['CA3', 'CA1'],
+      populations: [...SLICE_POPULATIONS],
+      pathways: ['none', 'S1', 'S2'],
+      receptors: { nmdaRatio },
+      scene: { nCA3, nCA1, nInterneurons: nInt, pSchaffer: pS, wSchaffer: wS, pFeedforward: pF, wFeedforward: wF, pInhibition: pI, wInhibition: wI, nmdaRatio, velocity_m_per_s: velocity, dt_ms: dt },
+      width_um: W,
+      height_um: H,
+    },
+    build(sim) {
+      const rng = stream(sim.rng, 'build')
+      const ca3: number[] = []
+      const ca1: number[] = []
+      const int: number[] = []
+      // CA3 band on the left: S1 in the upper half, S2 in the lower half.
+      for (let k = 0; k < nCA3; k++) {
+        const s2 = k >= nCA3 / 2
+        ca3.push(
+          addNeuron(sim, {
+            type: 'RS', region: 0, population: s2 ? 1 : 0, axonVelocity_m_per_s: velocity,
+            x_um: 150 + 400 * rng.next(), y_um: (s2 ? 470 : 80) + 350 * rng.next(),
+          }),
+        )
+      }
+      // CA1 stratum pyramidale: a band on the right; interneurons scattered around it.
+      for (let k = 0; k < nCA1; k++)
+        ca1.push(addNeuron(sim, { type: 'RS', region: 1, population: 2, x_um: 1000 + 450 * rng.next(), y_um: 380 + 140 * rng.next() }))
+      for (let k = 0; k < nInt; k++)
+        int.push(addNeuron(sim, { type: 'FS', excitatory: false, region: 1, population: 3, x_um: 950 + 550 * rng.next(), y_um: 250 + 400 * rng.next() }))
+      const N = sim.components.Neuron
+      for (const pre of ca3) {
+        const pathway = N.population[pre] === 0 ? 1 : 2
+        for (const post of ca1) if (rng.next() < pS) addSynapse(sim, pre, post, { weight: wS, receptor: 'glutamate', pathway })
+        for (const post of int) if (rng.next() < pF) addSynapse(sim, pre, post, { weight: wF, receptor: 'AMPA', pathway })
+      }
+      for (const pre of int) for (const post of ca1) if (rng.next() < pI) addSynapse(sim, pre, post, { weight: wI, receptor: 'GABA_A' })
+    },
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Scene registry: tissue builders by name. Only the faces (CLI, page, recorder, tests) import this;
+ * the scenario runner is handed it, so nothing below the faces reaches up into scenes/.
+ */
+import type { Scene } from '../src/engine/world.ts'
+import type { SceneParams } from './params.ts'
+import { hippocampalSlice } from './hippocampalSlice.ts'
+import { corticalSheet } from './corticalSheet.ts'
+import { izhikevich2003 } from './izhikevich2003.ts'
+
+export type SceneBuilder = (params?: SceneParams) => Scene
+
+export const SCENES: Record<string, SceneBuilder> = {
+  hippocampalSlice,
+  corticalSheet,
+  izhikevich2003,
+}
+
+export { SceneParamError } from './params.ts'
+export type { SceneParams }

@@ -1,0 +1,69 @@
+/**
+ * Named random streams. Every system draws from its own stream, seeded from the world seed and the
+ * stream's name, so adding a draw in one system never shifts another's sequence. Streams are Alea
+ * generators (Baagøe), whose state is four doubles: cheap to snapshot and restore exactly, and
+ * bit-identical in Node and in browsers (pure IEEE double arithmetic).
+ */
+import seedrandom from 'seedrandom'
+
+export interface AleaState {
+  c: number
+  s0: number
+  s1: number
+  s2: number
+}
+
+export interface Stream {
+  readonly name: string
+  /** Uniform in [0, 1). */
+  next: () => number
+  state: () => AleaState
+}
+
+export interface RngStreams {
+  readonly seed: string
+  readonly streams: Map<string, Stream>
+}
+
+export function createRng(seed: number | string): RngStreams {
+  return { seed: String(seed), streams: new Map() }
+}
+
+function makeStream(rng: RngStreams, name: string, state?: AleaState): Stream {
+  const prng = seedrandom.alea(`${rng.seed}/${name}`, { state: state ? { ...state } : true })
+  return { name, next: prng, state: () => prng.state() as AleaState }
+}
+
+/** The stream called `name`, created on first use. */
+export function stream(rng: RngStreams, name: string): Stream {
+  let s = rng.streams.get(name)
+  if (!s) {
+    s = makeStream(rng, name)
+    rng.streams.set(name, s)
+  }
+  return s
+}
+
+export function restoreStream(rng: RngStreams, name: string, state: AleaState): void {
+  rng.streams.set(name, makeStream(rng, name, state))
+}
+
+/** Standard normal deviate (Box–Muller; no cached spare, so the state is just the stream's). */
+export function normal(s: Stream): number {
+  let u = s.next()
+  while (u <= 0) u = s.next()
+  const v = s.next()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+}
+
+/** Exponential deviate with the given mean. */
+export function exponential(s: Stream, mean: number): number {
+  let u = s.next()
+  while (u <= 0) u = s.next()
+  return -Math.log(u) * mean
+}
+
+/** Integer in [0, n). */
+export function randInt(s: Stream, n: number): number {
+  return Math.floor(s.next() * n)
+}

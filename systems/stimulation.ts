@@ -1,0 +1,236 @@
+/**
+ * Stimulation: electrodes running protocols, sensory input channels, Poisson background drive
+ * and Gaussian noise currents. Runs first in every fast step and only writes inputs
+ * (`Neuron.forceSpike`, `Neuron.I_ext`, receptor conductances), never membrane state.
+ *
+ * Electrode pulse, spike mode: every target neuron fires this step (all-or-none axonal activation).
+ * Electrode pulse, current mode: I_ext += amplitude for pulseWidth_ms (a pulse that starts while
+ * another is on adds to it). Step and ramp protocols set I_ext += I(t) for their duration:
+ *   ramp: I(t) = from + (to − from) · (t − start) / duration
+ * Background drive (per neuron, Drive component): Poisson events at rate_Hz, each adding `weight`
+ * to one receptor conductance; inter-event intervals ~ Exp(1000 / rate_Hz) ms.
+ * Noise (Izhikevich 2003 thalamic input): I_ext += noiseSigma · N(0, 1), drawn fresh every step.
+ *
+ * Randomness: streams 'stimulation' (Poisson protocols, channels), 'drive', 'noise'; draws are made
+ * in ascending id order, so a snapshot-restored world draws the same numbers.
+ *
+ * References: Brunel N (2000) J Comput Neurosci 8:183 (Poisson background);
+ *   Izhikevich EM (2003) IEEE TNN 14:1569 (random thalamic input).
+ */
+import { ELECTRODE_CURRENT } from '../components/electrode.ts'
+import type { Sim } from '../src/engine/world.ts'
+import { pulseTime, type ProtocolState } from '../src/engine/protocols.ts'
+import { electrodeTargets, neuronIds } from '../src/engine/entities.ts'
+import { stream, exponential, normal } from '../src/engine/rng.ts'
+import { emit, EV_PULSE, EV_PROTOCOL } from '../src/engine/events.ts'
+import { query } from 'bitecs'
+import { channel } from '../src/engine/delay.ts'
+
+interface TargetCache {
+  version: number
+  targets: Map<number, number[]>
+}
+const targetCaches = new WeakMap<Sim, TargetCache>()
+
+function targetsOf(sim: Sim, electrode: number): number[] {
+  let cache = targetCaches.get(sim)
+  const version = sim.indices.neurons.version
+  if (!cache || cache.version !== version) {
+    cache = { version, targets: new Map() }
+    targetCaches.set(sim, cache)
+  }
+  let t = cache.targets.get(electrode)
+  if (!t) {
+    t = electrodeTargets(sim, electrode)
+    cache.targets.set(electrode, t)
+  }
+  return t
+}
+
+/** Forget cached electrode targets (after an electrode moved or changed its filter). */
+export function invalidateTargets(sim: Sim): void {
+  targetCaches.delete(sim)
+}
+
+export function stimulation(sim: Sim): void {
+  const N = sim.components.Neuron
+  const step = sim.time.step
+  const dt = sim.time.dt_ms
+  const t = step * dt
+  const nIds = neuronIds(sim)
+  const I_ext = N.I_ext
+  for (let i = 0; i < nIds.length; i++) I_ext[nIds[i]!] = 0
+
+  // Current pulses still on from earlier onsets.
+  const active = sim.state.pulses
+  if (active.length) {
+    for (let i = active.length - 1; i >= 0; i--) {
+      const p = active[i]!
+      if (step >= p.endStep) {
+        active.splice(i, 1)
+        continue
+      }
+      for (const n of targetsOf(sim, p.electrode)) I_ext[n]! += p.amplitude
+    }
+  }
+
+  let anyDone = false
+  for (const p of sim.state.protocols) {
+    if (p.done) continue
+    runProtocol(sim, p, step, t)
+    anyDone ||= p.done
+  }
+  if (anyDone) {
+    for (const p of sim.state.protocols) if (p.done) emit(sim.events, EV_PROTOCOL, step, p.id, p.electrode, 0)
+    sim.state.protocols = sim.state.protocols.filter((p) => !p.done)
+  }
+
+  channels(sim, t, dt)
+  drive(sim, t)
+  noise(sim, nIds)
+}
+
+function pulse(sim: Sim, electrode: number, protocolId: number, step: number): void {
+  const E = sim.components.Electrode
+  if (E.mode[electrode] === ELECTRODE_CURRENT) {
+    const width = Math.max(1, Math.round(E.pulseWidth_ms[electrode]! / sim.time.dt_ms))
+    const amplitude = E.amplitude[electrode]!
+    const I_ext = sim.components.Neuron.I_ext
+    for (const n of targetsOf(sim, electrode)) I_ext[n]! += amplitude
+    if (width > 1) sim.state.pulses.push({ electrode, amplitude, endStep: step + width })
+  } else {
+    const force = sim.components.Neuron.forceSpike
+    for (const n of targetsOf(sim, electrode)) force[n] = 1
+  }
+  emit(sim.events, EV_PULSE, step, electrode, protocolId)
+}
+
+function stepOf(sim: Sim, t_ms: number): number {
+  return Math.round(t_ms / sim.time.dt_ms)
+}
+
+function runProtocol(sim: Sim, p: ProtocolState, step: number, t: number): void {
+  const spec = p.spec
+  switch (spec.kind) {
+    case 'pulse':
+    case 'train':
+    case 'thetaBurst': {
+      for (;;) {
+        const rel = pulseTime(spec, p.next)
+        if (rel === undefined) {
+          p.done = true
+          return
+        }
+        if (stepOf(sim, p.start_ms + rel) > step) return
+        pulse(sim, p.electrode, p.id, step)
+        p.next++
+      }
+    }
+    case 'pairing': {
+      // Pre pulses at start + k/f on the protocol's electrode; post pulses Δt later on postElectrode.
+      for (;;) {
+        const rel = pulseTime(spec, p.next)
+        if (rel === undefined || stepOf(sim, p.start_ms + rel) > step) break
+        pulse(sim, p.electrode, p.id, step)
+        p.next++
+      }
+      for (;;) {
+        const rel = pulseTime(spec, p.nextPost)
+        if (rel === undefined || stepOf(sim, p.start_ms + rel + spec.dt_ms) > step) break
+        pulse(sim, spec.postElectrode, p.id, step)
+        p.nextPost++
+      }
+      if (pulseTime(spec, p.next) === undefined && pulseTime(spec, p.nextPost) === undefined) p.done = true
+      return
+    }
+    case 'poisson': {
+      const rng = stream(sim.rng, 'stimulation')
+      const mean = 1000 / spec.rate_Hz
+      if (p.nextTime_ms < 0) p.nextTime_ms = p.start_ms + exponential(rng, mean)
+      while (stepOf(sim, p.nextTime_ms) <= step) {
+        if (p.nextTime_ms > p.start_ms + spec.duration_ms) {
+          p.done = true
+          return
+        }
+        pulse(sim, p.electrode, p.id, step)
+        p.nextTime_ms += exponential(rng, mean)
+      }
+      if (t >= p.start_ms + spec.duration_ms) p.done = true
+      return
+    }
+    case 'step':
+    case 'ramp': {
+      if (t < p.start_ms) return
+      const rel = t - p.start_ms
+      if (rel >= spec.duration_ms) {
+        p.done = true
+        return
+      }
+      const amp = spec.kind === 'step' ? spec.amplitude : spec.from + ((spec.to - spec.from) * rel) / spec.duration_ms
+      const I_ext = sim.components.Neuron.I_ext
+      for (const n of targetsOf(sim, p.electrode)) I_ext[n]! += amp
+      return
+    }
+  }
+}
+
+function channels(sim: Sim, t: number, dt: number): void {
+  if (sim.state.channels.length === 0) return
+  const rng = stream(sim.rng, 'stimulation')
+  const force = sim.components.Neuron.forceSpike
+  const tEnd = t + dt
+  for (const c of sim.state.channels) {
+    if (c.rate_Hz <= 0) continue
+    const mean = 1000 / c.rate_Hz
+    for (let i = 0; i < c.neurons.length; i++) {
+      if (c.next_ms[i]! < 0) c.next_ms[i] = t + exponential(rng, mean)
+      if (c.next_ms[i]! < tEnd) {
+        force[c.neurons[i]!] = 1
+        while (c.next_ms[i]! < tEnd) c.next_ms[i]! += exponential(rng, mean)
+      }
+    }
+  }
+}
+
+function drive(sim: Sim, t: number): void {
+  const driven = query(sim.world, sim.queries.driven)
+  if (driven.length === 0) return
+  const D = sim.components.Drive
+  const rng = stream(sim.rng, 'drive')
+  const tEnd = t + sim.time.dt_ms
+  // Background events join this step's slot of the delay ring, so transmission treats them exactly
+  // like synaptic arrivals (added after this step's decay).
+  const ring = sim.indices.delay
+  const base = (sim.time.step % ring.length) * ring.width
+  // Ascending ids: the draw order must not depend on query order.
+  const ids = neuronIds(sim)
+  for (let i = 0; i < ids.length; i++) {
+    const n = ids[i]!
+    const rate = D.rate_Hz[n]!
+    if (!(rate > 0)) continue
+    const mean = 1000 / rate
+    let next = D.nextEvent_ms[n]!
+    if (next < 0) next = t + exponential(rng, mean)
+    let count = 0
+    while (next < tEnd) {
+      count++
+      next += exponential(rng, mean)
+    }
+    D.nextEvent_ms[n] = next
+    if (count === 0) continue
+    channel(ring, D.receptor[n]!)[base + n]! += D.weight[n]! * count
+  }
+}
+
+function noise(sim: Sim, ids: Uint32Array): void {
+  const N = sim.components.Neuron
+  const sigma = N.noiseSigma
+  let s: ReturnType<typeof stream> | undefined
+  for (let i = 0; i < ids.length; i++) {
+    const n = ids[i]!
+    const sd = sigma[n]!
+    if (sd === 0) continue
+    s ??= stream(sim.rng, 'noise')
+    N.I_ext[n]! += sd * normal(s)
+  }
+}

@@ -17,9 +17,9 @@
  * | pSchaffer       | –    | 0.2     | CA3 → CA1 pyramidal connection probability     |
  * | wSchaffer       | –    | 0.02    | Schaffer AMPA weight (model units)              |
  * | pFeedforward    | –    | 0.2     | CA3 → interneuron connection probability        |
- * | wFeedforward    | –    | 0.05    |                                                 |
+ * | wFeedforward    | –    | 0.02    | CA3 → interneuron AMPA weight                   |
  * | pInhibition     | –    | 0.3     | interneuron → CA1 pyramidal                     |
- * | wInhibition     | –    | 0.02    |                                                 |
+ * | wInhibition     | –    | 0.02    | interneuron → CA1 GABA_A weight                 |
  * | nmdaRatio       | –    | 0.5     | NMDA/AMPA peak ratio                            |
  * | velocity_m_per_s| m/s  | 0.3     | Schaffer collateral conduction velocity         |
  * | dt_ms           | ms   | 0.1     | fast step                                       |
@@ -42,7 +42,7 @@ export function hippocampalSlice(p: SceneParams = {}): Scene {
   const pS = num(p, 'pSchaffer', 0.2, 0, 1)
   const wS = num(p, 'wSchaffer', 0.02, 0, 100)
   const pF = num(p, 'pFeedforward', 0.2, 0, 1)
-  const wF = num(p, 'wFeedforward', 0.05, 0, 100)
+  const wF = num(p, 'wFeedforward', 0.02, 0, 100)
   const pI = num(p, 'pInhibition', 0.3, 0, 1)
   const wI = num(p, 'wInhibition', 0.02, 0, 100)
   const nmdaRatio = num(p, 'nmdaRatio', 0.5, 0, 10)
@@ -78,8 +78,18 @@ export function hippocampalSlice(p: SceneParams = {}): Scene {
         )
       }
       // CA1 stratum pyramidale: a band on the right; interneurons scattered around it.
-      for (let k = 0; k < nCA1; k++)
-        ca1.push(addNeuron(sim, { type: 'RS', region: 1, population: 2, x_um: 1000 + 450 * rng.next(), y_um: 380 + 140 * rng.next() }))
+      // Pyramidal cells differ a little, as in Izhikevich (2003): c = −65 + 15 r², d = 8 − 6 r² with a
+      // small r (most stay regular spiking), and a resting potential spread over a few mV.
+      for (let k = 0; k < nCA1; k++) {
+        const r = 0.3 * rng.next()
+        const v_mV = -70 + 6 * rng.next()
+        ca1.push(
+          addNeuron(sim, {
+            type: 'RS', c_mV: -65 + 15 * r * r, d: 8 - 6 * r * r, v_mV, u: 0.2 * v_mV, region: 1, population: 2,
+            x_um: 1000 + 450 * rng.next(), y_um: 380 + 140 * rng.next(),
+          }),
+        )
+      }
       for (let k = 0; k < nInt; k++)
         int.push(addNeuron(sim, { type: 'FS', excitatory: false, region: 1, population: 3, x_um: 950 + 550 * rng.next(), y_um: 250 + 400 * rng.next() }))
       const N = sim.components.Neuron

@@ -1,0 +1,78 @@
+/**
+ * The `neuroplast` command: the headless face of the simulator.
+ *
+ *   neuroplast run <scenario.yaml> --out DIR [--seed N] [--duration-ms T]
+ *                  [--save-snapshot FILE] [--from-snapshot FILE] [--quiet]
+ *   neuroplast check <scenario.yaml>…
+ *   neuroplast --help | --version
+ *
+ * Started by bin/neuroplast.mjs (npx neuroplast) or `npm run sim -- …` (node --import tsx).
+ */
+import { readFileSync, realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { checkCommand, runCommand, CHECK_HELP, RUN_HELP, type Io } from './run.ts'
+
+export const HELP = `Usage: neuroplast <command> [options]
+
+A neuroplasticity simulator, headless.
+
+Commands:
+  run <scenario.yaml> --out DIR    run a scenario file; write summary.json and probe CSVs
+  check <scenario.yaml>…           validate scenario files without running them
+  help [command]                   show help for a command
+
+Options:
+  -h, --help                       show this help
+  --version                        show the version
+
+Scenario files: see scenes/quickstart.yaml (the default scene) and scenes/examples/.
+Run \`neuroplast run --help\` for the options of a run.
+`
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+const stdio: Io = {
+  out: (s) => void process.stdout.write(s),
+  err: (s) => void process.stderr.write(s),
+}
+
+export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case undefined:
+      io.err(HELP)
+      return 2
+    case '-h':
+    case '--help':
+      io.out(HELP)
+      return 0
+    case 'help':
+      io.out(rest[0] === 'run' ? RUN_HELP : rest[0] === 'check' ? CHECK_HELP : HELP)
+      return 0
+    case '--version':
+      io.out(`neuroplast ${version()}\n`)
+      return 0
+    case 'run':
+      return runCommand(rest, io)
+    case 'check':
+      return checkCommand(rest, io)
+    default:
+      io.err(`neuroplast: unknown command "${command}" (commands: run, check, help; see \`neuroplast --help\`)\n`)
+      return 2
+  }
+}
+
+function isEntry(): boolean {
+  const script = process.argv[1]
+  if (!script) return false
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntry()) process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,209 @@
+/**
+ * From the validated file (schema.ts input form) to a `Scenario`: quantities to engine units,
+ * defaults filled in, and the checks that need more than one field — references between sections
+ * (electrode and probe names), times within the scenario, reductions that fit the probe. Checks
+ * against the scene itself (population names, tissue extent) need the scene registry and live in
+ * src/scenario/resolve.ts.
+ */
+import type { ProtocolSpec } from '../engine/protocols.ts'
+import { PRESETS, validateProtocol } from '../engine/protocols.ts'
+import { issueAt, pathString, type PathKey, type ScenarioIssue } from './errors.ts'
+import { INFINITY_TEXT, type ProtocolInput, type ScenarioInput, type ProbeInput } from './schema.ts'
+import { formatTime, parseFrequency_Hz, parseTime_ms } from './units.ts'
+import { REDUCES, type ElectrodeDef, type ExpectDef, type ProbeDef, type Scenario, type SourcePos, type TimelineAction } from './types.ts'
+
+/** Defaults of optional fields (documented in the file format, scenes/quickstart.yaml). */
+export const DEFAULTS = {
+  seed: 1,
+  pulseWidth_ms: 1,
+  rateBin_ms: 10,
+  vEvery_ms: 1,
+  vFirst: 3,
+  weightEvery_ms: 100,
+} as const
+
+export function normalize(f: ScenarioInput, file: string, locations: Record<string, SourcePos>, issues: ScenarioIssue[]): Scenario {
+  const problem = (path: PathKey[], reason: string) => issues.push(issueAt(locations, pathString(path), reason))
+  const t = (s: string, signed = false) => parseTime_ms(s, signed)
+
+  const duration_ms = t(f.duration)
+  if (!(duration_ms > 0)) problem(['duration'], `must be > 0, got "${f.duration}"`)
+  const clock: Scenario['clock'] = {}
+  if (f.clock?.dt !== undefined) {
+    clock.dt_ms = t(f.clock.dt)
+    if (!(clock.dt_ms > 0)) problem(['clock', 'dt'], 'must be > 0')
+  }
+  if (f.clock?.slowTick !== undefined) {
+    clock.slowTick_ms = t(f.clock.slowTick)
+    if (!(clock.slowTick_ms > 0)) problem(['clock', 'slowTick'], 'must be > 0')
+  }
+  if (f.clock?.timeWarp !== undefined) clock.timeWarp = f.clock.timeWarp
+
+  // Electrodes ----------------------------------------------------------------------------------
+  const electrodes: ElectrodeDef[] = Object.entries(f.electrodes ?? {}).map(([name, e]) => ({
+    name,
+    x_um: e.x_um,
+    y_um: e.y_um,
+    radius_um: e.radius_um,
+    ...(e.population !== undefined ? { population: e.population } : {}),
+    ...(e.region !== undefined ? { region: e.region } : {}),
+    mode: e.mode ?? 'spike',
+    amplitude: e.amplitude ?? 0,
+    pulseWidth_ms: e.pulseWidth !== undefined ? t(e.pulseWidth) : DEFAULTS.pulseWidth_ms,
+  }))
+  for (const e of electrodes) if (!(e.pulseWidth_ms > 0)) problem(['electrodes', e.name, 'pulseWidth'], 'must be > 0')
+  const electrodeNames = electrodes.map((e) => e.name)
+  const checkElectrode = (path: PathKey[], name: string) => {
+    if (!electrodeNames.includes(name))
+      problem(path, `unknown electrode "${name}" (${electrodeNames.length ? `electrodes: ${electrodeNames.join(', ')}` : 'no electrodes are defined'})`)
+  }
+  const inRun = (path: PathKey[], ms: number, text: string, endInclusive: boolean) => {
+    if (ms > duration_ms || (!endInclusive && ms === duration_ms))
+      problem(path, `time ${text} is out of range: the scenario lasts ${formatTime(duration_ms)} (duration: "${f.duration}")`)
+  }
+
+  // Timeline ------------------------------------------------------------------------------------
+  const timeline: TimelineAction[] = []
+  ;(f.timeline ?? []).forEach((a, index) => {
+    const at_ms = t(a.at)
+    inRun(['timeline', index, 'at'], at_ms, `"${a.at}"`, false)
+    if (a.stimulate) {
+      checkElectrode(['timeline', index, 'stimulate', 'electrode'], a.stimulate.electrode)
+      const { spec, preset } = protocolSpec(a.stimulate.protocol)
+      try {
+        validateProtocol(spec)
+      } catch (e) {
+        problem(['timeline', index, 'stimulate', 'protocol'], (e as Error).message)
+      }
+      timeline.push({ kind: 'stimulate', at_ms, index, electrode: a.stimulate.electrode, protocol: spec, ...(preset ? { preset } : {}) })
+    } else if (a.pair) {
+      const p = a.pair
+      checkElectrode(['timeline', index, 'pair', 'pre'], p.pre)
+      checkElectrode(['timeline', index, 'pair', 'post'], p.post)
+      if (p.pre === p.post) problem(['timeline', index, 'pair', 'post'], 'pre and post must be different electrodes')
+      const freq_Hz = parseFrequency_Hz(p.freq)
+      if (!(freq_Hz > 0)) problem(['timeline', index, 'pair', 'freq'], 'must be > 0')
+      timeline.push({ kind: 'pair', at_ms, index, pre: p.pre, post: p.post, dt_ms: t(p.dt, true), freq_Hz, count: p.count })
+    }
+  })
+  // Stable: equal times keep file order.
+  timeline.sort((a, b) => a.at_ms - b.at_ms || a.index - b.index)
+
+  // Probes --------------------------------------------------------------------------------------
+  const probes: ProbeDef[] = []
+  const positiveTime = (path: PathKey[], text: string | undefined, dflt: number): number => {
+    if (text === undefined) return dflt
+    const ms = t(text)
+    if (!(ms > 0)) problem(path, `must be > 0, got "${text}"`)
+    return ms
+  }
+  for (const [name, p] of Object.entries(f.probes ?? {}) as [string, ProbeInput][]) {
+    const base = ['probes', name]
+    if (p.rate) {
+      probes.push({ name, kind: 'rate', ...opt('population', p.rate.population), bin_ms: positiveTime([...base, 'rate', 'bin'], p.rate.bin, DEFAULTS.rateBin_ms) })
+    } else if (p.v) {
+      if (p.v.neurons && p.v.population) problem([...base, 'v', 'population'], 'give either neurons (ids) or population (first k of it), not both')
+      if (p.v.neurons && p.v.first !== undefined) problem([...base, 'v', 'first'], '"first" applies to a population; with neurons, list the ids')
+      probes.push({
+        name,
+        kind: 'v',
+        ...opt('neurons', p.v.neurons),
+        ...opt('population', p.v.population),
+        first: p.v.first ?? DEFAULTS.vFirst,
+        every_ms: positiveTime([...base, 'v', 'every'], p.v.every, DEFAULTS.vEvery_ms),
+      })
+    } else if (p.spikes) {
+      probes.push({ name, kind: 'spikes', ...opt('population', p.spikes.population) })
+    } else if (p.weight) {
+      probes.push({
+        name,
+        kind: 'weight',
+        ...opt('pathway', p.weight.pathway),
+        ...opt('onto', p.weight.onto),
+        every_ms: positiveTime([...base, 'weight', 'every'], p.weight.every, DEFAULTS.weightEvery_ms),
+      })
+    }
+  }
+
+  // Expectations --------------------------------------------------------------------------------
+  const expect: ExpectDef[] = []
+  const seenNames = new Set<string>()
+  ;(f.expect ?? []).forEach((x, i) => {
+    const base: PathKey[] = ['expect', i]
+    if (seenNames.has(x.name)) problem([...base, 'name'], `duplicate expectation name "${x.name}"`)
+    seenNames.add(x.name)
+    const probe = probes.find((p) => p.name === x.metric.probe)
+    if (!probe) {
+      const names = probes.map((p) => p.name)
+      problem([...base, 'metric', 'probe'], `unknown probe "${x.metric.probe}" (${names.length ? `probes: ${names.join(', ')}` : 'no probes are defined'})`)
+    } else if (!REDUCES[probe.kind].includes(x.metric.reduce)) {
+      problem([...base, 'metric', 'reduce'], `"${x.metric.reduce}" does not apply to a ${probe.kind} probe (use ${REDUCES[probe.kind].join(', ')})`)
+    }
+    const window = (key: 'window' | 'relativeTo'): [number, number] | undefined => {
+      const w = x.metric[key]
+      if (!w) return undefined
+      const ms: [number, number] = [t(w[0]), t(w[1])]
+      inRun([...base, 'metric', key, 0], ms[0], `"${w[0]}"`, false)
+      inRun([...base, 'metric', key, 1], ms[1], `"${w[1]}"`, true)
+      if (!(ms[1] > ms[0])) problem([...base, 'metric', key, 1], `the window must end after it starts ("${w[0]}" … "${w[1]}")`)
+      return ms
+    }
+    const window_ms = window('window')!
+    const relativeTo_ms = window('relativeTo')
+    const lo = boundValue(x.range[0], -Infinity)
+    const hi = boundValue(x.range[1], Infinity)
+    if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) problem([...base, 'range'], `expected [low, high] with low ≤ high, got [${lo}, ${hi}]`)
+    expect.push({ name: x.name, probe: x.metric.probe, reduce: x.metric.reduce, window_ms, ...opt('relativeTo_ms', relativeTo_ms), range: [lo, hi] })
+  })
+
+  return {
+    file,
+    name: f.name,
+    description: f.description ?? '',
+    scene: { builder: f.scene.builder, params: { ...(f.scene.params ?? {}) } },
+    seed: f.seed ?? DEFAULTS.seed,
+    duration_ms,
+    clock,
+    electrodes,
+    timeline,
+    probes,
+    expect,
+    locations,
+  }
+}
+
+function boundValue(b: number | null | keyof typeof INFINITY_TEXT, open: number): number {
+  if (b === null) return open
+  return typeof b === 'number' ? b : INFINITY_TEXT[b]
+}
+
+function opt<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V }
+}
+
+/** A preset name or an inline protocol (quantities with units) → the engine's ProtocolSpec. */
+export function protocolSpec(p: ProtocolInput): { spec: ProtocolSpec; preset?: string } {
+  if (typeof p === 'string') return { spec: JSON.parse(JSON.stringify(PRESETS[p]!)) as ProtocolSpec, preset: p }
+  switch (p.kind) {
+    case 'pulse':
+      return { spec: { kind: 'pulse' } }
+    case 'train':
+      return { spec: { kind: 'train', freq_Hz: parseFrequency_Hz(p.freq), count: p.count } }
+    case 'thetaBurst':
+      return {
+        spec: {
+          kind: 'thetaBurst',
+          bursts: p.bursts,
+          ...opt('pulsesPerBurst', p.pulsesPerBurst),
+          ...opt('intraFreq_Hz', p.intraFreq !== undefined ? parseFrequency_Hz(p.intraFreq) : undefined),
+          ...opt('burstInterval_ms', p.burstInterval !== undefined ? parseTime_ms(p.burstInterval) : undefined),
+        },
+      }
+    case 'poisson':
+      return { spec: { kind: 'poisson', rate_Hz: parseFrequency_Hz(p.rate), duration_ms: parseTime_ms(p.duration) } }
+    case 'step':
+      return { spec: { kind: 'step', amplitude: p.amplitude, duration_ms: parseTime_ms(p.duration) } }
+    case 'ramp':
+      return { spec: { kind: 'ramp', from: p.from, to: p.to, duration_ms: parseTime_ms(p.duration) } }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The scenario file format, as a zod schema of the file's *input* form (quantities are still
+ * strings like "500 ms"). parse.ts validates a YAML document against it and then normalises the
+ * result into a `Scenario` (src/scenario/types.ts). Keeping transforms out of the schema means it
+ * can be exported as a JSON Schema unchanged (quantities carry their regular expressions).
+ *
+ * Every object is strict: an unknown key is an error, so a typo never falls back to a default.
+ * Actions (timeline entries) and probes are objects with exactly one kind key, so the format grows
+ * by adding keys:  `- at: 1 s  \n  stimulate: { electrode: S1, protocol: HFS }`.
+ *
+ * File layout (see scenes/quickstart.yaml for a worked example):
+ *   name, description?, seed?, duration
+ *   scene:      { builder, params? }
+ *   clock?:     { dt?, slowTick?, timeWarp? }
+ *   electrodes: { <name>: { x_um, y_um, radius_um, population?, region?, mode?, amplitude?, pulseWidth? } }
+ *   timeline:   [ { at, stimulate: { electrode, protocol } } | { at, pair: { pre, post, dt, freq, count } } ]
+ *   probes:     { <name>: { rate: {population?, bin?} } | { v: {neurons? | population?, first?, every?} }
+ *                        | { spikes: {population?} } | { weight: {pathway?, onto?, every?} } }
+ *   expect:     [ { name, metric: { probe, reduce, window, relativeTo? }, range: [lo, hi] } ]
+ */
+import * as z from 'zod'
+import { PRESETS } from '../engine/protocols.ts'
+import { FREQUENCY, TIME, parseQuantity, quantityHint, quantityPattern, type Dimension } from './units.ts'
+
+function quantity(dim: Dimension, signed = false) {
+  const hint = quantityHint(dim, signed)
+  return z
+    .string({ error: (iss) => (iss.input === undefined ? `missing (${hint})` : `${hint}, got ${describe(iss.input)}`) })
+    .regex(new RegExp(quantityPattern(dim, signed)), {
+      error: (iss) => {
+        try {
+          parseQuantity(String(iss.input), dim, signed)
+          return hint
+        } catch (e) {
+          return (e as Error).message
+        }
+      },
+    })
+    .meta({ description: hint })
+}
+
+/** A short rendering of a wrong value for messages. */
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing'
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'a list'
+  if (typeof v === 'object') return 'a mapping'
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v)
+  return `${typeof v} ${JSON.stringify(v)}`
+}
+
+export const time = () => quantity(TIME)
+export const signedTime = () => quantity(TIME, true)
+export const frequency = () => quantity(FREQUENCY)
+const name = () => z.string().min(1)
+const count = () => z.number().int().min(1)
+const positive = () => z.number().positive()
+/**
+ * A bound of a range: a number, null for an open side, or YAML's .inf / -.inf. parse.ts turns
+ * infinite numbers into the strings ".inf" / "-.inf" before validation, so that the schema stays
+ * expressible as JSON Schema (JSON has no infinity) and JSON users can write them too.
+ */
+export const INFINITY_TEXT = { '.inf': Infinity, '+.inf': Infinity, '-.inf': -Infinity } as const
+const bound = z.union([
+  z.number(),
+  z.null(),
+  z.enum(Object.keys(INFINITY_TEXT) as [keyof typeof INFINITY_TEXT], {
+    error: (iss) => `expected a number, .inf, -.inf or null, got ${describe(iss.input)}`,
+  }),
+])
+
+/**
+ * An object with exactly one of `kinds` (plus the keys of `common`). Unknown keys name the kinds,
+ * so `- at: 1 s \n inject: ...` reads "unknown action "inject" (actions: stimulate, pair)".
+ */
+function oneOf<C extends z.ZodRawShape, K extends z.ZodRawShape>(what: string, common: C, kinds: K) {
+  const kindNames = Object.keys(kinds)
+  const partial = Object.fromEntries(Object.entries(kinds).map(([k, s]) => [k, (s as z.ZodType).optional()])) as unknown as {
+    [P in keyof K]: z.ZodOptional<K[P]>
+  }
+  const shape = { ...common, ...partial }
+  return z
+    .strictObject(shape, {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `unknown ${what} ${iss.keys.map((k) => `"${k}"`).join(', ')} (${what}s: ${kindNames.join(', ')}${Object.keys(common).length ? `; other keys: ${Object.keys(common).join(', ')}` : ''})`
+          : undefined,
+    })
+    .superRefine((v, ctx) => {
+      const present = kindNames.filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      if (present.length !== 1)
+        ctx.addIssue({
+          code: 'custom',
+          message: present.length === 0 ? `expected one ${what} (${kindNames.join(', ')})` : `expected exactly one ${what}, got ${present.join(' and ')}`,
+          path: present.length > 1 ? [present[1]!] : [],
+        })
+    })
+}
+
+const presetNames = Object.keys(PRESETS) as [string, ...string[]]
+
+export const InlineProtocol = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('pulse') }),
+  z.strictObject({ kind: z.literal('train'), freq: frequency(), count: count() }),
+  z.strictObject({
+    kind: z.literal('thetaBurst'),
+    bursts: count(),
+    pulsesPerBurst: count().optional(),
+    intraFreq: frequency().optional(),
+    burstInterval: time().optional(),
+  }),
+  z.strictObject({ kind: z.literal('poisson'), rate: frequency(), duration: time() }),
+  z.strictObject({ kind: z.literal('step'), amplitude: z.number(), duration: time() }),
+  z.strictObject({ kind: z.literal('ramp'), from: z.number(), to: z.number(), duration: time() }),
+])
+
+export const Protocol = z.union([
+  z
+    .enum(presetNames, {
+      error: (iss) => `unknown protocol preset ${typeof iss.input === 'string' ? JSON.stringify(iss.input) : describe(iss.input)} (presets: ${presetNames.join(', ')}; or an inline protocol such as { kind: train, freq: 100 Hz, count: 100 })`,
+    })
+    .meta({ description: 'preset name (src/engine/protocols.ts PRESETS)' }),
+  InlineProtocol,
+])
+
+export const Electrode = z.strictObject({
+  x_um: z.number(),
+  y_um: z.number(),
+  radius_um: positive(),
+  population: name().optional(),
+  region: name().optional(),
+  mode: z.enum(['spike', 'current']).optional(),
+  amplitude: z.number().optional(),
+  pulseWidth: time().optional(),
+})
+
+export const Action = oneOf(
+  'action',
+  { at: time() },
+  {
+    stimulate: z.strictObject({ electrode: name(), protocol: Protocol }),
+    pair: z.strictObject({ pre: name(), post: name(), dt: signedTime(), freq: frequency(), count: count() }),
+  },
+)
+
+export const Probe = oneOf(
+  'probe kind',
+  {},
+  {
+    rate: z.strictObject({ population: name().optional(), bin: time().optional() }),
+    v: z.strictObject({
+      neurons: z.array(z.number().int().min(0)).min(1).optional(),
+      population: name().optional(),
+      first: count().optional(),
+      every: time().optional(),
+    }),
+    spikes: z.strictObject({ population: name().optional() }),
+    weight: z.strictObject({ pathway: name().optional(), onto: name().optional(), every: time().optional() }),
+  },
+)
+
+const window = z.tuple([time(), time()])
+
+export const Expectation = z.strictObject({
+  name: name(),
+  metric: z.strictObject({
+    probe: name(),
+    reduce: z.enum(['mean', 'max', 'min', 'count']),
+    window,
+    relativeTo: window.optional(),
+  }),
+  range: z.tuple([bound, bound]),
+})
+
+export const ScenarioFile = z.strictObject({
+  name: name(),
+  description: z.string().optional(),
+  scene: z.strictObject({ builder: name(), params: z.record(z.string(), z.unknown()).optional() }),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  duration: time(),
+  clock: z.strictObject({ dt: time().optional(), slowTick: time().optional(), timeWarp: positive().optional() }).optional(),
+  electrodes: z.record(name(), Electrode).optional(),
+  timeline: z.array(Action).optional(),
+  probes: z.record(name(), Probe).optional(),
+  expect: z.array(Expectation).optional(),
+})
+
+export type ScenarioInput = z.infer<typeof ScenarioFile>
+export type ProtocolInput = z.infer<typeof Protocol>
+export type ProbeInput = z.infer<typeof Probe>

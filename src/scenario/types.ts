@@ -1,0 +1,105 @@
+/**
+ * A scenario as the runner uses it: the file's content validated and normalised — quantities in
+ * engine units (ms, Hz), named things kept by name (resolved against the world when a run is made),
+ * defaults filled in. Plain data (JSON-able), so the page can hold it, show it and send it around.
+ */
+import type { ProtocolSpec } from '../engine/protocols.ts'
+
+export interface SourcePos {
+  line: number
+  column: number
+}
+
+export interface ElectrodeDef {
+  name: string
+  x_um: number
+  y_um: number
+  radius_um: number
+  /** Target population name (undefined: any). */
+  population?: string
+  /** Target region name (undefined: any). */
+  region?: string
+  mode: 'spike' | 'current'
+  /** Current per pulse in current mode (pA for LIF cells, model units for Izhikevich cells). */
+  amplitude: number
+  pulseWidth_ms: number
+}
+
+interface ActionBase {
+  /** Fast time from the start of the scenario. */
+  at_ms: number
+  /** Position in the file's timeline (for messages: `timeline[index]`). */
+  index: number
+}
+
+export interface StimulateAction extends ActionBase {
+  kind: 'stimulate'
+  electrode: string
+  protocol: ProtocolSpec
+  /** Preset name when the protocol was given by name. */
+  preset?: string
+}
+
+export interface PairAction extends ActionBase {
+  kind: 'pair'
+  pre: string
+  post: string
+  /** Post pulse minus pre pulse. */
+  dt_ms: number
+  freq_Hz: number
+  count: number
+}
+
+export type TimelineAction = StimulateAction | PairAction
+
+export type ProbeDef =
+  | { name: string; kind: 'rate'; population?: string; bin_ms: number }
+  | { name: string; kind: 'v'; neurons?: number[]; population?: string; first: number; every_ms: number }
+  | { name: string; kind: 'spikes'; population?: string }
+  | { name: string; kind: 'weight'; pathway?: string; onto?: string; every_ms: number }
+
+export type ProbeKind = ProbeDef['kind']
+export type Reduce = 'mean' | 'max' | 'min' | 'count'
+
+/** Reductions that make sense for each probe kind (see src/scenario/metrics.ts). */
+export const REDUCES: Record<ProbeKind, readonly Reduce[]> = {
+  rate: ['mean', 'max', 'min', 'count'],
+  spikes: ['count', 'mean'],
+  v: ['mean', 'max', 'min'],
+  weight: ['mean', 'max', 'min'],
+}
+
+export interface ExpectDef {
+  name: string
+  probe: string
+  reduce: Reduce
+  window_ms: [number, number]
+  /** Baseline window: the measured value is reduce(window) / reduce(relativeTo). */
+  relativeTo_ms?: [number, number]
+  /** Inclusive bounds; ±Infinity for an open side. */
+  range: [number, number]
+}
+
+export interface ClockOverrides {
+  dt_ms?: number
+  slowTick_ms?: number
+  timeWarp?: number
+}
+
+export interface Scenario {
+  /** The file it came from (as given to parseScenario). */
+  file: string
+  name: string
+  description: string
+  scene: { builder: string; params: Record<string, unknown> }
+  seed: number
+  duration_ms: number
+  clock: ClockOverrides
+  electrodes: ElectrodeDef[]
+  /** In order of time (file order among equal times). */
+  timeline: TimelineAction[]
+  probes: ProbeDef[]
+  expect: ExpectDef[]
+  /** Where each field was written, by path ("timeline[2].at"): for errors found after parsing. */
+  locations: Record<string, SourcePos>
+}

@@ -2,9 +2,11 @@
  * Named random streams. Every system draws from its own stream, seeded from the world seed and the
  * stream's name, so adding a draw in one system never shifts another's sequence. Streams are Alea
  * generators (Baagøe), whose state is four doubles: cheap to snapshot and restore exactly, and
- * bit-identical in Node and in browsers (pure IEEE double arithmetic).
+ * bit-identical in Node and in browsers (pure IEEE double arithmetic). Deviates use the deterministic
+ * `log` of detmath.ts, never Math.log/cos, whose last bit differs between JavaScript engines.
  */
 import seedrandom from 'seedrandom'
+import { log } from './detmath.ts'
 
 export interface AleaState {
   c: number
@@ -48,19 +50,25 @@ export function restoreStream(rng: RngStreams, name: string, state: AleaState): 
   rng.streams.set(name, makeStream(rng, name, state))
 }
 
-/** Standard normal deviate (Box–Muller; no cached spare, so the state is just the stream's). */
+/**
+ * Standard normal deviate: Marsaglia's polar method (no trigonometry, so only the deterministic
+ * `log` and the correctly rounded `Math.sqrt` are used). The second deviate of each accepted pair is
+ * discarded, so the stream's state is all there is to save.
+ */
 export function normal(s: Stream): number {
-  let u = s.next()
-  while (u <= 0) u = s.next()
-  const v = s.next()
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+  for (;;) {
+    const u = 2 * s.next() - 1
+    const v = 2 * s.next() - 1
+    const q = u * u + v * v
+    if (q > 0 && q < 1) return u * Math.sqrt((-2 * log(q)) / q)
+  }
 }
 
 /** Exponential deviate with the given mean. */
 export function exponential(s: Stream, mean: number): number {
   let u = s.next()
   while (u <= 0) u = s.next()
-  return -Math.log(u) * mean
+  return -log(u) * mean
 }
 
 /** Integer in [0, n). */

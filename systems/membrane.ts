@@ -18,70 +18,130 @@
  * Also keeps each neuron's averaged rate: rate ← rate·exp(−dt/τ) + [spike]·1000/τ  (Hz), τ = activityTau_ms.
  * Spiking neurons are listed in `sim.spikes` in ascending id order for propagation.
  *
+ * Performance (docs/benchmarks.md): the loops run over cached ascending id lists per model (not a
+ * bitecs query) and skip the NMDA term — and its exp() — while a neuron's g_NMDA is 0.
+ *
  * References: Izhikevich EM (2003) IEEE TNN 14:1569. doi:10.1109/TNN.2003.820440
  *   Vogels TP, Abbott LF (2005) J Neurosci 25:10786; Brunel N (2000) J Comput Neurosci 8:183.
  */
-import { query } from 'bitecs'
+import { hasComponent } from 'bitecs'
 import { IZH_VPEAK_mV } from '../components/neuron.ts'
 import type { Sim } from '../src/engine/world.ts'
+import { exp } from '../src/engine/detmath.ts'
+import { neuronIds } from '../src/engine/entities.ts'
 
-function pushSpike(sim: Sim, n: number): void {
-  const sp = sim.spikes
-  if (sp.count === sp.ids.length) {
-    const next = new Uint32Array(sp.ids.length * 2)
-    next.set(sp.ids)
-    sp.ids = next
+/** Izhikevich and LIF neuron ids, each ascending, derived from one version of the neuron list. */
+interface ModelLists {
+  source: Uint32Array
+  izh: Uint32Array
+  lif: Uint32Array
+}
+const modelCache = new WeakMap<Sim, ModelLists>()
+
+function modelLists(sim: Sim): ModelLists {
+  const ids = neuronIds(sim)
+  const cached = modelCache.get(sim)
+  // neuronIds hands out a new array whenever the neuron set changed.
+  if (cached && cached.source === ids) return cached
+  const { Izhikevich, LIF } = sim.components
+  const izh: number[] = []
+  const lif: number[] = []
+  for (let i = 0; i < ids.length; i++) {
+    const n = ids[i]!
+    if (hasComponent(sim.world, n, Izhikevich)) izh.push(n)
+    if (hasComponent(sim.world, n, LIF)) lif.push(n)
   }
-  sp.ids[sp.count++] = n
+  const lists = { source: ids, izh: Uint32Array.from(izh), lif: Uint32Array.from(lif) }
+  modelCache.set(sim, lists)
+  return lists
 }
 
 export function membrane(sim: Sim): void {
-  sim.spikes.count = 0
-  izhikevich(sim)
-  lif(sim)
-  // Query order depends on add/remove history; delivery order must not.
-  if (sim.spikes.count > 1) sim.spikes.ids.subarray(0, sim.spikes.count).sort()
+  const { izh, lif } = modelLists(sim)
+  const sp = sim.spikes
+  // Room for every neuron to fire, so the loops below append without a bounds check.
+  if (sp.ids.length < izh.length + lif.length) sp.ids = new Uint32Array(Math.max(64, 2 * (izh.length + lif.length)))
+  let count = 0
+  if (izh.length > 0) count = izhikevich(sim, izh, sp.ids, count)
+  if (lif.length > 0) count = lifStep(sim, lif, sp.ids, count)
+  sp.count = count
+  // Each list is ascending; only a mixed world needs the two merged.
+  if (izh.length > 0 && lif.length > 0 && count > 1) sp.ids.subarray(0, count).sort()
 }
 
-function izhikevich(sim: Sim): void {
-  const ids = query(sim.world, sim.queries.izhikevich)
-  if (ids.length === 0) return
+/**
+ * This step's loop constants. They travel in a Float64Array because a number read from one is a
+ * plain double in the loop, while one read from an object or passed as an argument may be unboxed
+ * again on every iteration (integers like E_GABA = −80 are stored as small integers).
+ */
+const K = new Float64Array(8)
+const K_DT = 0
+const K_T = 1
+const K_MG = 2
+const K_DECAY = 3 // rate_Hz decay per step
+const K_JUMP = 4 // rate_Hz increment per spike
+const K_EA = 5
+const K_EN = 6
+const K_EG = 7
+
+function loopConstants(sim: Sim): Float64Array {
+  const rp = sim.params.receptors
+  const dt = sim.time.dt_ms
+  K[K_DT] = dt
+  K[K_T] = sim.time.step * dt
+  K[K_MG] = rp.Mg_mM / 3.57
+  K[K_DECAY] = exp(-dt / sim.params.activityTau_ms)
+  K[K_JUMP] = 1000 / sim.params.activityTau_ms
+  K[K_EA] = rp.E_AMPA_mV
+  K[K_EN] = rp.E_NMDA_mV
+  K[K_EG] = rp.E_GABA_mV
+  return K
+}
+
+/**
+ * I_syn + I0 with the NMDA term skipped when g_NMDA = 0 (then it is ±0 and changes nothing):
+ * its Mg²⁺ block needs an exp(), the costliest operation of the step.
+ */
+function input(I0: number, gA: number, gN: number, gG: number, v: number, eA: number, eN: number, eG: number, mg: number): number {
+  let I = I0 + gA * (eA - v)
+  if (gN !== 0) I += (gN * (eN - v)) / (1 + mg * exp(-0.062 * v))
+  return I + gG * (eG - v)
+}
+
+function izhikevich(sim: Sim, ids: Uint32Array, out: Uint32Array, count: number): number {
   const N = sim.components.Neuron
   const Z = sim.components.Izhikevich
   const R = sim.components.Receptors
-  const rp = sim.params.receptors
-  const dt = sim.time.dt_ms
-  const t = sim.time.step * dt
+  const k = loopConstants(sim)
+  const dt = k[K_DT]!
+  const h = dt * 0.5
+  const t = k[K_T]!
+  const mg = k[K_MG]!
+  const decay = k[K_DECAY]!
+  const jump = k[K_JUMP]!
+  const eA = k[K_EA]!
+  const eN = k[K_EN]!
+  const eG = k[K_EG]!
   const twoHalf = sim.params.integrator === 'izhikevich2003'
-  const mg = rp.Mg_mM / 3.57
-  const decay = Math.exp(-dt / sim.params.activityTau_ms)
-  const jump = 1000 / sim.params.activityTau_ms
   const { v_mV, I_ext, I_bias, forceSpike, spiked, lastSpike_ms, rate_Hz } = N
   const { a, b, c_mV, d, u } = Z
   const { g_AMPA, nmdaRise, nmdaDecay, g_GABA, I_delta } = R
-  const EA = rp.E_AMPA_mV
-  const EN = rp.E_NMDA_mV
-  const EG = rp.E_GABA_mV
   for (let i = 0; i < ids.length; i++) {
     const n = ids[i]!
     let v = v_mV[n]!
     let uu = u[n]!
-    const Iin = I_bias[n]! + I_ext[n]! + I_delta[n]!
-    const gA = g_AMPA[n]!
-    const gN = nmdaDecay[n]! - nmdaRise[n]!
-    const gG = g_GABA[n]!
     let fired = forceSpike[n] === 1
     if (!fired) {
+      const Iin = I_bias[n]! + I_ext[n]! + I_delta[n]!
+      const gA = g_AMPA[n]!
+      const gN = nmdaDecay[n]! - nmdaRise[n]!
+      const gG = g_GABA[n]!
       if (twoHalf) {
-        const h = dt * 0.5
-        let I = Iin + gA * (EA - v) + (gN * (EN - v)) / (1 + mg * Math.exp(-0.062 * v)) + gG * (EG - v)
-        v += h * (0.04 * v * v + 5 * v + 140 - uu + I)
-        I = Iin + gA * (EA - v) + (gN * (EN - v)) / (1 + mg * Math.exp(-0.062 * v)) + gG * (EG - v)
-        v += h * (0.04 * v * v + 5 * v + 140 - uu + I)
+        v += h * (0.04 * v * v + 5 * v + 140 - uu + input(Iin, gA, gN, gG, v, eA, eN, eG, mg))
+        v += h * (0.04 * v * v + 5 * v + 140 - uu + input(Iin, gA, gN, gG, v, eA, eN, eG, mg))
         uu += dt * a[n]! * (b[n]! * v - uu)
       } else {
-        const I = Iin + gA * (EA - v) + (gN * (EN - v)) / (1 + mg * Math.exp(-0.062 * v)) + gG * (EG - v)
-        const dv = 0.04 * v * v + 5 * v + 140 - uu + I
+        const dv = 0.04 * v * v + 5 * v + 140 - uu + input(Iin, gA, gN, gG, v, eA, eN, eG, mg)
         const du = a[n]! * (b[n]! * v - uu)
         v += dt * dv
         uu += dt * du
@@ -95,7 +155,7 @@ function izhikevich(sim: Sim): void {
       spiked[n] = 1
       lastSpike_ms[n] = t
       rate_Hz[n] = rate_Hz[n]! * decay + jump
-      pushSpike(sim, n)
+      out[count++] = n
     } else {
       spiked[n] = 0
       rate_Hz[n] = rate_Hz[n]! * decay
@@ -103,38 +163,31 @@ function izhikevich(sim: Sim): void {
     v_mV[n] = v
     u[n] = uu
   }
+  return count
 }
 
-function lif(sim: Sim): void {
-  const ids = query(sim.world, sim.queries.lif)
-  if (ids.length === 0) return
+function lifStep(sim: Sim, ids: Uint32Array, out: Uint32Array, count: number): number {
   const N = sim.components.Neuron
   const L = sim.components.LIF
   const R = sim.components.Receptors
-  const rp = sim.params.receptors
-  const dt = sim.time.dt_ms
-  const t = sim.time.step * dt
-  const mg = rp.Mg_mM / 3.57
-  const decay = Math.exp(-dt / sim.params.activityTau_ms)
-  const jump = 1000 / sim.params.activityTau_ms
+  const k = loopConstants(sim)
+  const dt = k[K_DT]!
+  const t = k[K_T]!
+  const mg = k[K_MG]!
+  const decay = k[K_DECAY]!
+  const jump = k[K_JUMP]!
+  const eA = k[K_EA]!
+  const eN = k[K_EN]!
+  const eG = k[K_EG]!
   const { v_mV, I_ext, I_bias, forceSpike, spiked, lastSpike_ms, refractoryUntil_ms, rate_Hz } = N
   const { C_pF, gL_nS, EL_mV, Vth_mV, Vreset_mV, tRef_ms } = L
   const { g_AMPA, nmdaRise, nmdaDecay, g_GABA, I_delta } = R
-  const EA = rp.E_AMPA_mV
-  const EN = rp.E_NMDA_mV
-  const EG = rp.E_GABA_mV
   for (let i = 0; i < ids.length; i++) {
     const n = ids[i]!
     let v = v_mV[n]!
     let fired = forceSpike[n] === 1
     if (!fired && t >= refractoryUntil_ms[n]!) {
-      const gN = nmdaDecay[n]! - nmdaRise[n]!
-      const I =
-        I_bias[n]! +
-        I_ext[n]! +
-        g_AMPA[n]! * (EA - v) +
-        (gN * (EN - v)) / (1 + mg * Math.exp(-0.062 * v)) +
-        g_GABA[n]! * (EG - v)
+      const I = input(I_bias[n]! + I_ext[n]!, g_AMPA[n]!, nmdaDecay[n]! - nmdaRise[n]!, g_GABA[n]!, v, eA, eN, eG, mg)
       v += (dt * (gL_nS[n]! * (EL_mV[n]! - v) + I)) / C_pF[n]! + I_delta[n]!
       fired = v >= Vth_mV[n]!
     }
@@ -145,11 +198,12 @@ function lif(sim: Sim): void {
       lastSpike_ms[n] = t
       refractoryUntil_ms[n] = t + tRef_ms[n]!
       rate_Hz[n] = rate_Hz[n]! * decay + jump
-      pushSpike(sim, n)
+      out[count++] = n
     } else {
       spiked[n] = 0
       rate_Hz[n] = rate_Hz[n]! * decay
     }
     v_mV[n] = v
   }
+  return count
 }

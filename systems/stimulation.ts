@@ -14,6 +14,9 @@
  * Randomness: streams 'stimulation' (Poisson protocols, channels), 'drive', 'noise'; draws are made
  * in ascending id order, so a snapshot-restored world draws the same numbers.
  *
+ * Performance (docs/benchmarks.md): drive and noise share one pass over the neurons; the cost of the
+ * drive is one exponential deviate (a log) per event, so it grows with rate_Hz × neurons.
+ *
  * References: Brunel N (2000) J Comput Neurosci 8:183 (Poisson background);
  *   Izhikevich EM (2003) IEEE TNN 14:1569 (random thalamic input).
  */
@@ -21,7 +24,7 @@ import { ELECTRODE_CURRENT } from '../components/electrode.ts'
 import type { Sim } from '../src/engine/world.ts'
 import { pulseTime, type ProtocolState } from '../src/engine/protocols.ts'
 import { electrodeTargets, neuronIds } from '../src/engine/entities.ts'
-import { stream, exponential, normal } from '../src/engine/rng.ts'
+import { stream, exponential, normal, type Stream } from '../src/engine/rng.ts'
 import { emit, EV_PULSE, EV_PROTOCOL } from '../src/engine/events.ts'
 import { query } from 'bitecs'
 import { channel } from '../src/engine/delay.ts'
@@ -59,7 +62,7 @@ export function stimulation(sim: Sim): void {
   const t = step * dt
   const nIds = neuronIds(sim)
   const I_ext = N.I_ext
-  for (let i = 0; i < nIds.length; i++) I_ext[nIds[i]!] = 0
+  clear(I_ext, nIds)
 
   // Current pulses still on from earlier onsets.
   const active = sim.state.pulses
@@ -86,8 +89,15 @@ export function stimulation(sim: Sim): void {
   }
 
   channels(sim, t, dt)
-  drive(sim, t)
-  noise(sim, nIds)
+  background(sim, nIds, t)
+}
+
+/** Zero a field over the live neurons (one fill when their ids are contiguous, as in built scenes). */
+function clear(a: Float64Array, ids: Uint32Array): void {
+  const len = ids.length
+  if (len === 0) return
+  if (ids[len - 1]! - ids[0]! === len - 1) a.fill(0, ids[0]!, ids[len - 1]! + 1)
+  else for (let i = 0; i < len; i++) a[ids[i]!] = 0
 }
 
 function pulse(sim: Sim, electrode: number, protocolId: number, step: number): void {
@@ -160,9 +170,11 @@ function runProtocol(sim: Sim, p: ProtocolState, step: number, t: number): void 
     }
     case 'step':
     case 'ramp': {
-      if (t < p.start_ms) return
-      const rel = t - p.start_ms
-      if (rel >= spec.duration_ms) {
+      // On the step grid, like pulses (comparing t = step·dt with ms values lost or added a step).
+      const k = step - stepOf(sim, p.start_ms)
+      if (k < 0) return
+      const rel = k * sim.time.dt_ms
+      if (k >= Math.max(1, stepOf(sim, spec.duration_ms))) {
         p.done = true
         return
       }
@@ -192,45 +204,49 @@ function channels(sim: Sim, t: number, dt: number): void {
   }
 }
 
-function drive(sim: Sim, t: number): void {
-  const driven = query(sim.world, sim.queries.driven)
-  if (driven.length === 0) return
+/**
+ * Poisson drive and noise in one pass over the neurons (ascending ids; each draws from its own
+ * stream, so interleaving them changes neither sequence). Most steps a driven neuron has no event,
+ * so its next-event time is compared first and its rate is read only when an event is due.
+ */
+function background(sim: Sim, ids: Uint32Array, t: number): void {
+  const N = sim.components.Neuron
   const D = sim.components.Drive
-  const rng = stream(sim.rng, 'drive')
+  const driven = query(sim.world, sim.queries.driven).length > 0
+  const rng = driven ? stream(sim.rng, 'drive') : undefined
   const tEnd = t + sim.time.dt_ms
   // Background events join this step's slot of the delay ring, so transmission treats them exactly
   // like synaptic arrivals (added after this step's decay).
   const ring = sim.indices.delay
   const base = (sim.time.step % ring.length) * ring.width
-  // Ascending ids: the draw order must not depend on query order.
-  const ids = neuronIds(sim)
+  const { rate_Hz, nextEvent_ms, weight, receptor } = D
+  const { noiseSigma, I_ext } = N
+  let noiseRng: Stream | undefined
   for (let i = 0; i < ids.length; i++) {
     const n = ids[i]!
-    const rate = D.rate_Hz[n]!
-    if (!(rate > 0)) continue
-    const mean = 1000 / rate
-    let next = D.nextEvent_ms[n]!
-    if (next < 0) next = t + exponential(rng, mean)
-    let count = 0
-    while (next < tEnd) {
-      count++
-      next += exponential(rng, mean)
+    if (rng !== undefined && nextEvent_ms[n]! < tEnd) {
+      const count = poissonEvents(rng, nextEvent_ms, n, rate_Hz[n]!, t, tEnd)
+      if (count > 0) channel(ring, receptor[n]!)[base + n]! += weight[n]! * count
     }
-    D.nextEvent_ms[n] = next
-    if (count === 0) continue
-    channel(ring, D.receptor[n]!)[base + n]! += D.weight[n]! * count
+    const sd = noiseSigma[n]!
+    if (sd !== 0) {
+      noiseRng ??= stream(sim.rng, 'noise')
+      I_ext[n]! += sd * normal(noiseRng)
+    }
   }
 }
 
-function noise(sim: Sim, ids: Uint32Array): void {
-  const N = sim.components.Neuron
-  const sigma = N.noiseSigma
-  let s: ReturnType<typeof stream> | undefined
-  for (let i = 0; i < ids.length; i++) {
-    const n = ids[i]!
-    const sd = sigma[n]!
-    if (sd === 0) continue
-    s ??= stream(sim.rng, 'noise')
-    N.I_ext[n]! += sd * normal(s)
+/** Events of one neuron's drive in [t, tEnd); advances its next-event time. */
+function poissonEvents(rng: Stream, nextEvent_ms: Float64Array, n: number, rate: number, t: number, tEnd: number): number {
+  if (!(rate > 0)) return 0
+  const mean = 1000 / rate
+  let next = nextEvent_ms[n]!
+  if (next < 0) next = t + exponential(rng, mean)
+  let count = 0
+  while (next < tEnd) {
+    count++
+    next += exponential(rng, mean)
   }
+  nextEvent_ms[n] = next
+  return count
 }

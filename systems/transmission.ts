@@ -22,77 +22,94 @@
  * | Mg_mM           | mM   | 1       | Jahr & Stevens 1990                      |
  * | nmdaRatio       | –    | 0.5     | NMDA/AMPA peak ratio (scene may change)  |
  *
+ * Performance (docs/benchmarks.md): one pass over the live neurons that touches each conductance
+ * once and takes every channel's slot without branching on whether anything arrived.
+ *
  * References: Jahr CE, Stevens CF (1990) J Neurosci 10:3178; Shouval HZ, Bear MF, Cooper LN (2002)
  *   PNAS 99:10831. doi:10.1073/pnas.152343099; Vogels TP, Abbott LF (2005) J Neurosci 25:10786.
  */
 import type { Sim } from '../src/engine/world.ts'
+import { exp, log } from '../src/engine/detmath.ts'
 import { neuronIds } from '../src/engine/entities.ts'
 
 export function nmdaNorm(sim: Sim): number {
   const { tauNMDArise_ms: tr, tauNMDAdecay_ms: td } = sim.params.receptors
   if (td === tr) return Math.E / td // limit of the alpha function
-  const tp = ((tr * td) / (td - tr)) * Math.log(td / tr)
-  return 1 / (Math.exp(-tp / td) - Math.exp(-tp / tr))
+  const tp = ((tr * td) / (td - tr)) * log(td / tr)
+  return 1 / (exp(-tp / td) - exp(-tp / tr))
 }
 
 export function transmission(sim: Sim): void {
-  const R = sim.components.Receptors
   const p = sim.params.receptors
   const dt = sim.time.dt_ms
-  const dA = Math.exp(-dt / p.tauAMPA_ms)
-  const dR = Math.exp(-dt / p.tauNMDArise_ms)
-  const dD = Math.exp(-dt / p.tauNMDAdecay_ms)
-  const dG = Math.exp(-dt / p.tauGABA_ms)
-  const rk = p.nmdaRatio * nmdaNorm(sim)
   const ring = sim.indices.delay
-  const base = (sim.time.step % ring.length) * ring.width
   const [glu, ampa, gaba, delta] = ring.channels
-  const gA = R.g_AMPA
-  const sR = R.nmdaRise
-  const sD = R.nmdaDecay
-  const gG = R.g_GABA
-  const Id = R.I_delta
-  const ids = neuronIds(sim)
+  K[0] = exp(-dt / p.tauAMPA_ms)
+  K[1] = exp(-dt / p.tauNMDArise_ms)
+  K[2] = exp(-dt / p.tauNMDAdecay_ms)
+  K[3] = exp(-dt / p.tauGABA_ms)
+  K[4] = p.nmdaRatio * nmdaNorm(sim)
+  const base = (sim.time.step % ring.length) * ring.width
+  receive(neuronIds(sim), base, glu ?? null, ampa ?? null, gaba ?? null, delta ?? null, sim.components.Receptors, K)
+}
+
+/**
+ * Loop constants travel in a Float64Array: read from it they are plain doubles, while numbers passed
+ * as arguments would be unboxed again on every iteration.
+ */
+const K = new Float64Array(5)
+
+/**
+ * Decay every neuron's conductances and add this step's slot of each channel (then clear it).
+ * Branch-free in the arrivals: about a third of the neurons receive something in a step, a branch
+ * on it would be mispredicted that often. (Adding a zero slot changes nothing, except that a
+ * conductance of −0 becomes +0.)
+ */
+function receive(
+  ids: Uint32Array,
+  base: number,
+  glu: Float32Array | null,
+  ampa: Float32Array | null,
+  gaba: Float32Array | null,
+  delta: Float32Array | null,
+  R: Sim['components']['Receptors'],
+  k: Float64Array,
+): void {
+  const { g_AMPA, nmdaRise, nmdaDecay, g_GABA, I_delta } = R
+  const dA = k[0]!
+  const dR = k[1]!
+  const dD = k[2]!
+  const dG = k[3]!
+  const rk = k[4]!
   for (let i = 0; i < ids.length; i++) {
     const n = ids[i]!
-    let a = gA[n]! * dA
-    let r = sR[n]! * dR
-    let d = sD[n]! * dD
-    let g = gG[n]! * dG
-    Id[n] = 0
-    if (glu) {
-      const w = glu[base + n]!
-      if (w !== 0) {
-        a += w
-        r += w * rk
-        d += w * rk
-        glu[base + n] = 0
-      }
+    const j = base + n
+    let a = g_AMPA[n]! * dA
+    let r = nmdaRise[n]! * dR
+    let d = nmdaDecay[n]! * dD
+    let g = g_GABA[n]! * dG
+    if (glu !== null) {
+      const w = glu[j]!
+      a += w
+      r += w * rk
+      d += w * rk
+      glu[j] = 0
     }
-    if (ampa) {
-      const w = ampa[base + n]!
-      if (w !== 0) {
-        a += w
-        ampa[base + n] = 0
-      }
+    if (ampa !== null) {
+      a += ampa[j]!
+      ampa[j] = 0
     }
-    if (gaba) {
-      const w = gaba[base + n]!
-      if (w !== 0) {
-        g += w
-        gaba[base + n] = 0
-      }
+    if (gaba !== null) {
+      g += gaba[j]!
+      gaba[j] = 0
     }
-    if (delta) {
-      const w = delta[base + n]!
-      if (w !== 0) {
-        Id[n] = w
-        delta[base + n] = 0
-      }
-    }
-    gA[n] = a
-    sR[n] = r
-    sD[n] = d
-    gG[n] = g
+    if (delta !== null) {
+      I_delta[n] = delta[j]!
+      delta[j] = 0
+    } else I_delta[n] = 0
+    g_AMPA[n] = a
+    nmdaRise[n] = r
+    nmdaDecay[n] = d
+    g_GABA[n] = g
   }
 }

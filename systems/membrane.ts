@@ -179,6 +179,9 @@ function lifStep(sim: Sim, ids: Uint32Array, out: Uint32Array, count: number): n
   const eA = k[K_EA]!
   const eN = k[K_EN]!
   const eG = k[K_EG]!
+  // Refractory for round(t_ref / dt) steps: compare with half a step of slack, so float rounding
+  // of t and t_spike + t_ref never adds or drops a step.
+  const halfStep = 0.5 * dt
   const { v_mV, I_ext, I_bias, forceSpike, spiked, lastSpike_ms, refractoryUntil_ms, rate_Hz } = N
   const { C_pF, gL_nS, EL_mV, Vth_mV, Vreset_mV, tRef_ms } = L
   const { g_AMPA, nmdaRise, nmdaDecay, g_GABA, I_delta } = R
@@ -186,7 +189,7 @@ function lifStep(sim: Sim, ids: Uint32Array, out: Uint32Array, count: number): n
     const n = ids[i]!
     let v = v_mV[n]!
     let fired = forceSpike[n] === 1
-    if (!fired && t >= refractoryUntil_ms[n]!) {
+    if (!fired && t >= refractoryUntil_ms[n]! - halfStep) {
       const I = input(I_bias[n]! + I_ext[n]!, g_AMPA[n]!, nmdaDecay[n]! - nmdaRise[n]!, g_GABA[n]!, v, eA, eN, eG, mg)
       v += (dt * (gL_nS[n]! * (EL_mV[n]! - v) + I)) / C_pF[n]! + I_delta[n]!
       fired = v >= Vth_mV[n]!

@@ -137,16 +137,18 @@ function runProtocol(sim: Sim, p: ProtocolState, step: number, t: number): void 
       }
     }
     case 'pairing': {
-      // Pre pulses at start + k/f on the protocol's electrode; post pulses Δt later on postElectrode.
+      // Pre pulses at start + lead + k/f on the protocol's electrode, post pulses Δt later on
+      // postElectrode; lead = max(0, −Δt), so the first pulse of the first pair falls at the start.
+      const lead = Math.max(0, -spec.dt_ms)
       for (;;) {
         const rel = pulseTime(spec, p.next)
-        if (rel === undefined || stepOf(sim, p.start_ms + rel) > step) break
+        if (rel === undefined || stepOf(sim, p.start_ms + lead + rel) > step) break
         pulse(sim, p.electrode, p.id, step)
         p.next++
       }
       for (;;) {
         const rel = pulseTime(spec, p.nextPost)
-        if (rel === undefined || stepOf(sim, p.start_ms + rel + spec.dt_ms) > step) break
+        if (rel === undefined || stepOf(sim, p.start_ms + lead + rel + spec.dt_ms) > step) break
         pulse(sim, spec.postElectrode, p.id, step)
         p.nextPost++
       }

@@ -188,9 +188,31 @@ describe('pairing protocol', () => {
         if (s.components.Neuron.spiked[post.neuron]) postSpikes.push(s.time.step)
       },
     ])
-    expect(preSpikes).toEqual(Array.from({ length: 6 }, (_, k) => 200 + 2000 * k))
+    // The first pulse of the first pair falls at the start (20 ms = step 200): pre when Δt > 0, post when Δt < 0.
+    const lead = Math.max(0, -dt_ms) * 10
+    expect(preSpikes).toEqual(Array.from({ length: 6 }, (_, k) => 200 + lead + 2000 * k))
     expect(postSpikes.map((s, k) => (s - preSpikes[k]!) * 0.1)).toEqual(Array(6).fill(dt_ms))
+    expect(Math.min(preSpikes[0]!, postSpikes[0]!)).toBe(200)
     expect(sim.state.protocols.length).toBe(0)
+  })
+
+  test.each([10, -10])('Δt = %i ms started now (step 0): the first pair keeps its offset too', (dt_ms) => {
+    const sim = world(0.1)
+    const pre = single(sim, 'spike', 0)
+    const post = single(sim, 'spike', 500)
+    startProtocol(sim, pre.electrode, { kind: 'pairing', postElectrode: post.electrode, dt_ms, freq_Hz: 5, count: 3 })
+    const preSpikes: number[] = []
+    const postSpikes: number[] = []
+    runSteps(sim, 6_000, [
+      (s) => {
+        if (s.components.Neuron.spiked[pre.neuron]) preSpikes.push(s.time.step)
+        if (s.components.Neuron.spiked[post.neuron]) postSpikes.push(s.time.step)
+      },
+    ])
+    expect(preSpikes.length).toBe(3)
+    expect(postSpikes.map((s, k) => (s - preSpikes[k]!) * 0.1)).toEqual(Array(3).fill(dt_ms))
+    expect(Math.min(preSpikes[0]!, postSpikes[0]!)).toBe(0)
+    expect(protocolDuration({ kind: 'pairing', postElectrode: 0, dt_ms, freq_Hz: 5, count: 3 })).toBe(410)
   })
 })
 

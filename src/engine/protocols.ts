@@ -15,6 +15,9 @@
  * | ramp        | from, to, duration_ms                                        | current ramp (current electrodes)     |
  * | pairing     | post electrode, dt_ms (post − pre), freq_Hz, count          | STDP pairing (Markram et al. 1997; Bi & Poo 1998) |
  *
+ * A pairing starts with the earlier pulse of its first pair: pre at start + max(0, −Δt) + k/f,
+ * post at pre + Δt, so with Δt < 0 the post pulse comes first, at the start.
+ *
  * Sensory channels (for map experiments) are named groups of neurons, each driven by independent
  * Poisson spikes at the channel's rate; a scenario changes the rate (train, deprive, restore).
  */
@@ -146,7 +149,7 @@ export function protocolDuration(spec: ProtocolSpec): number {
     case 'train':
       return ((spec.count - 1) * 1000) / spec.freq_Hz
     case 'pairing':
-      return ((spec.count - 1) * 1000) / spec.freq_Hz + Math.max(0, spec.dt_ms)
+      return ((spec.count - 1) * 1000) / spec.freq_Hz + Math.abs(spec.dt_ms)
     case 'thetaBurst':
       return pulseTime(spec, spec.bursts * (spec.pulsesPerBurst ?? 4) - 1)!
     case 'poisson':

@@ -128,13 +128,14 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
   const apply = (a: TimelineAction): void => {
     if (a.kind === 'stimulate') startProtocol(sim, electrodes[a.electrode]!, a.protocol)
     else
-      // The pair sequence starts at `at` with whichever pulse comes first: post first when dt < 0.
-      startProtocol(
-        sim,
-        electrodes[a.pre]!,
-        { kind: 'pairing', postElectrode: electrodes[a.post]!, dt_ms: a.dt_ms, freq_Hz: a.freq_Hz, count: a.count },
-        sim.time.step * dt + Math.max(0, -a.dt_ms),
-      )
+      // The pair sequence starts at `at` with whichever pulse comes first (post first when dt < 0).
+      startProtocol(sim, electrodes[a.pre]!, {
+        kind: 'pairing',
+        postElectrode: electrodes[a.post]!,
+        dt_ms: a.dt_ms,
+        freq_Hz: a.freq_Hz,
+        count: a.count,
+      })
   }
 
   const run: Run = {

@@ -65,7 +65,7 @@ export const NeuronSpec = {
   spiked: 'u8', // 1 during the step in which the neuron fired
   forceSpike: 'u8', // set by stimulation: fire this step (axonal activation by an electrode)
   axonVelocity_m_per_s: 'f32', // conduction velocity of this neuron's axon
-  rate_Hz: 'f32', // exponentially averaged firing rate (τ = activity.tau_ms); read by slow systems
+  rate_Hz: 'f32', // averaged firing rate (τ = activityTau_ms) as of the last spike; read it with activityRate_Hz (systems/membrane.ts)
 } as const satisfies StoreSpec
 
 export const PositionSpec = {

@@ -16,7 +16,7 @@
  * | synapsesPerNeuron   | –    | 100     | outgoing synapses per neuron                    |
  * | sigma_um            | µm   | 150     | connectivity footprint (Gaussian SD)            |
  * | model               | –    | lif     | 'lif' (Vogels–Abbott) or 'izhikevich' (RS / FS) |
- * | wExc_nS, wInh_nS    | nS   | 0.4, 5.1| recurrent weights (Vogels & Abbott 2005 COBA);  |
+ * | wExc_nS, wInh_nS    | nS   | 0.4, 5.1| recurrent weights: the COBA benchmark's 0.4 and 5.1 in units of g_L, here taken in nS — a weakly coupled sheet carried by its background input;
  * |                     |      |         | izhikevich: 0.01, 0.05 (model units)            |
  * | driveRate_Hz        | Hz   | 1000    | background Poisson events per neuron            |
  * | driveWeight_nS      | nS   | 0.43    | background event weight (AMPA); izhikevich: 0.01|

@@ -1,7 +1,7 @@
 /**
  * Stimulation: electrodes running protocols, sensory input channels, Poisson background drive
- * and Gaussian noise currents. Runs first in every fast step and only writes inputs
- * (`Neuron.forceSpike`, `Neuron.I_ext`, receptor conductances), never membrane state.
+ * and Gaussian noise currents. Writes only inputs (`Neuron.forceSpike`, `Neuron.I_ext`, this
+ * step's slot of the delay ring), never membrane state.
  *
  * Electrode pulse, spike mode: every target neuron fires this step (all-or-none axonal activation).
  * Electrode pulse, current mode: I_ext += amplitude for pulseWidth_ms (a pulse that starts while
@@ -11,11 +11,18 @@
  * to one receptor conductance; inter-event intervals ~ Exp(1000 / rate_Hz) ms.
  * Noise (Izhikevich 2003 thalamic input): I_ext += noiseSigma · N(0, 1), drawn fresh every step.
  *
- * Randomness: streams 'stimulation' (Poisson protocols, channels), 'drive', 'noise'; draws are made
- * in ascending id order, so a snapshot-restored world draws the same numbers.
+ * When: the `stimulation` system runs first in every fast step (clears I_ext, then electrodes,
+ * protocols, channels). The per-neuron parts — background events (`driveEvents`) and noise — are
+ * taken by the membrane loop (systems/membrane.ts) for each neuron just before its update, so
+ * the neurons are visited once per step (docs/architecture.md, "Departures from the design card");
+ * the arithmetic and the order of draws within each stream are those of a separate pass.
  *
- * Performance (docs/benchmarks.md): drive and noise share one pass over the neurons; the cost of the
- * drive is one exponential deviate (a log) per event, so it grows with rate_Hz × neurons.
+ * Randomness: streams 'stimulation' (Poisson protocols, channels), 'drive', 'noise'; draws are made
+ * in ascending id order (per model), so a snapshot-restored world draws the same numbers.
+ * Exponential intervals come from the ziggurat of src/engine/rng.ts (no log per event).
+ *
+ * Performance (docs/benchmarks.md): the drive costs one exponential deviate per event (≈ 10⁷ per
+ * simulated second on the benchmark sheet), so it grows with rate_Hz × neurons.
  *
  * References: Brunel N (2000) J Comput Neurosci 8:183 (Poisson background);
  *   Izhikevich EM (2003) IEEE TNN 14:1569 (random thalamic input).
@@ -24,9 +31,8 @@ import { ELECTRODE_CURRENT } from '../components/electrode.ts'
 import type { Sim } from '../src/engine/world.ts'
 import { pulseTime, type ProtocolState } from '../src/engine/protocols.ts'
 import { electrodeTargets, neuronIds } from '../src/engine/entities.ts'
-import { stream, exponential, normal, type Stream } from '../src/engine/rng.ts'
+import { stream, exponential, type Stream } from '../src/engine/rng.ts'
 import { emit, EV_PULSE, EV_PROTOCOL } from '../src/engine/events.ts'
-import { query } from 'bitecs'
 import { channel } from '../src/engine/delay.ts'
 
 interface TargetCache {
@@ -55,6 +61,33 @@ export function invalidateTargets(sim: Sim): void {
   targetCaches.delete(sim)
 }
 
+/**
+ * What this step's stimulation wrote, for the membrane loop: while no current was injected it need
+ * not read `I_ext` (cleared above, so all zero). Per-step scratch, never state; stamped with the
+ * step, so a membrane pass without a stimulation pass before it reads `I_ext`.
+ */
+export interface StimulationFlags {
+  step: number
+  /** Some `I_ext` was written this step (before noise, which the membrane loop adds itself). */
+  current: boolean
+}
+const flagsBySim = new WeakMap<Sim, StimulationFlags>()
+
+function flagsFor(sim: Sim): StimulationFlags {
+  let f = flagsBySim.get(sim)
+  if (!f) {
+    f = { step: -1, current: true }
+    flagsBySim.set(sim, f)
+  }
+  return f
+}
+
+/** This step's flags, or undefined if the stimulation system has not run in this step. */
+export function stimulationFlags(sim: Sim): StimulationFlags | undefined {
+  const f = flagsBySim.get(sim)
+  return f !== undefined && f.step === sim.time.step ? f : undefined
+}
+
 export function stimulation(sim: Sim): void {
   const N = sim.components.Neuron
   const step = sim.time.step
@@ -63,6 +96,9 @@ export function stimulation(sim: Sim): void {
   const nIds = neuronIds(sim)
   const I_ext = N.I_ext
   clear(I_ext, nIds)
+  const flags = flagsFor(sim)
+  flags.step = step
+  flags.current = false
 
   // Current pulses still on from earlier onsets.
   const active = sim.state.pulses
@@ -74,6 +110,7 @@ export function stimulation(sim: Sim): void {
         continue
       }
       for (const n of targetsOf(sim, p.electrode)) I_ext[n]! += p.amplitude
+      flags.current = true
     }
   }
 
@@ -89,7 +126,6 @@ export function stimulation(sim: Sim): void {
   }
 
   channels(sim, t, dt)
-  background(sim, nIds, t)
 }
 
 /** Zero a field over the live neurons (one fill when their ids are contiguous, as in built scenes). */
@@ -107,6 +143,7 @@ function pulse(sim: Sim, electrode: number, protocolId: number, step: number): v
     const amplitude = E.amplitude[electrode]!
     const I_ext = sim.components.Neuron.I_ext
     for (const n of targetsOf(sim, electrode)) I_ext[n]! += amplitude
+    flagsFor(sim).current = true
     if (width > 1) sim.state.pulses.push({ electrode, amplitude, endStep: step + width })
   } else {
     const force = sim.components.Neuron.forceSpike
@@ -183,6 +220,7 @@ function runProtocol(sim: Sim, p: ProtocolState, step: number, t: number): void 
       const amp = spec.kind === 'step' ? spec.amplitude : spec.from + ((spec.to - spec.from) * rel) / spec.duration_ms
       const I_ext = sim.components.Neuron.I_ext
       for (const n of targetsOf(sim, p.electrode)) I_ext[n]! += amp
+      flagsFor(sim).current = true
       return
     }
   }
@@ -207,41 +245,30 @@ function channels(sim: Sim, t: number, dt: number): void {
 }
 
 /**
- * Poisson drive and noise in one pass over the neurons (ascending ids; each draws from its own
- * stream, so interleaving them changes neither sequence). Most steps a driven neuron has no event,
- * so its next-event time is compared first and its rate is read only when an event is due.
+ * Background events of neuron n in [t, tEnd), called by the membrane loop when the neuron's next
+ * event time falls in this step: they add `count · weight` to slot j (this step's slot, column n) of
+ * the drive's receptor channel, which the same loop then takes up exactly like synaptic arrivals
+ * (after this step's decay). Neurons are visited in the membrane loop's order (ascending ids per
+ * model), one 'drive' stream for all, so a snapshot-restored world draws the same numbers.
  */
-function background(sim: Sim, ids: Uint32Array, t: number): void {
-  const N = sim.components.Neuron
+export function driveEvents(sim: Sim, rng: Stream, n: number, j: number, t: number, tEnd: number): void {
   const D = sim.components.Drive
-  const driven = query(sim.world, sim.queries.driven).length > 0
-  const rng = driven ? stream(sim.rng, 'drive') : undefined
-  const tEnd = t + sim.time.dt_ms
-  // Background events join this step's slot of the delay ring, so transmission treats them exactly
-  // like synaptic arrivals (added after this step's decay).
-  const ring = sim.indices.delay
-  const base = (sim.time.step % ring.length) * ring.width
-  const { rate_Hz, nextEvent_ms, weight, receptor } = D
-  const { noiseSigma, I_ext } = N
-  let noiseRng: Stream | undefined
-  for (let i = 0; i < ids.length; i++) {
-    const n = ids[i]!
-    if (rng !== undefined && nextEvent_ms[n]! < tEnd) {
-      const count = poissonEvents(rng, nextEvent_ms, n, rate_Hz[n]!, t, tEnd)
-      if (count > 0) channel(ring, receptor[n]!)[base + n]! += weight[n]! * count
-    }
-    const sd = noiseSigma[n]!
-    if (sd !== 0) {
-      noiseRng ??= stream(sim.rng, 'noise')
-      I_ext[n]! += sd * normal(noiseRng)
-    }
-  }
+  const count = poissonEvents(rng, D.nextEvent_ms, n, D.rate_Hz[n]!, t, tEnd)
+  if (count > 0) channel(sim.indices.delay, D.receptor[n]!)[j]! += D.weight[n]! * count
 }
+
+/** Last rate seen by poissonEvents and its mean interval (ms): neighbours usually share a rate. */
+const lastMean = new Float64Array([NaN, NaN])
 
 /** Events of one neuron's drive in [t, tEnd); advances its next-event time. */
 function poissonEvents(rng: Stream, nextEvent_ms: Float64Array, n: number, rate: number, t: number, tEnd: number): number {
   if (!(rate > 0)) return 0
-  const mean = 1000 / rate
+  // The division is on the path of every event; 1000 / rate is the same double either way.
+  if (rate !== lastMean[0]) {
+    lastMean[0] = rate
+    lastMean[1] = 1000 / rate
+  }
+  const mean = lastMean[1]!
   let next = nextEvent_ms[n]!
   if (next < 0) next = t + exponential(rng, mean)
   let count = 0

@@ -1,6 +1,7 @@
 /**
  * Synaptic transmission: receptor conductances decay and take up the input that arrives this
- * step from the delay ring (systems/propagation.ts put it there `delaySteps` ago).
+ * step from the delay ring (systems/propagation.ts put it there `delaySteps` ago, and background
+ * drive events of this step, systems/stimulation.ts).
  *
  * Between steps each conductance decays exactly (exponential integration):
  *   g_AMPA ← g_AMPA · exp(−dt/τ_AMPA)              g_GABA ← g_GABA · exp(−dt/τ_GABA)
@@ -22,15 +23,18 @@
  * | Mg_mM           | mM   | 1       | Jahr & Stevens 1990                      |
  * | nmdaRatio       | –    | 0.5     | NMDA/AMPA peak ratio (scene may change)  |
  *
- * Performance (docs/benchmarks.md): one pass over the live neurons that touches each conductance
- * once and takes every channel's slot without branching on whether anything arrived.
+ * Where it runs: not as a pass of its own — the membrane loop (systems/membrane.ts) applies the
+ * decay and the arrivals to each neuron just before integrating it, with the constants of
+ * `receptorConstants` (docs/architecture.md, "Departures from the design card"). Every channel that
+ * exists is added whether or not something arrived (a branch on it was mispredicted a third of the
+ * time), NMDA states are updated only while a glutamate channel exists (only it makes them
+ * non-zero) and I_delta only while a δ channel exists (otherwise it stays 0).
  *
  * References: Jahr CE, Stevens CF (1990) J Neurosci 10:3178; Shouval HZ, Bear MF, Cooper LN (2002)
  *   PNAS 99:10831. doi:10.1073/pnas.152343099; Vogels TP, Abbott LF (2005) J Neurosci 25:10786.
  */
 import type { Sim } from '../src/engine/world.ts'
 import { exp, log } from '../src/engine/detmath.ts'
-import { neuronIds } from '../src/engine/entities.ts'
 
 export function nmdaNorm(sim: Sim): number {
   const { tauNMDArise_ms: tr, tauNMDAdecay_ms: td } = sim.params.receptors
@@ -39,77 +43,28 @@ export function nmdaNorm(sim: Sim): number {
   return 1 / (exp(-tp / td) - exp(-tp / tr))
 }
 
-export function transmission(sim: Sim): void {
+/** Slots of the receptor constants in a loop-constant array (see `receptorConstants`). */
+export const R_DA = 0 // exp(−dt/τ_AMPA)
+export const R_DR = 1 // exp(−dt/τ_rise)
+export const R_DD = 2 // exp(−dt/τ_decay)
+export const R_DG = 3 // exp(−dt/τ_GABA)
+export const R_RK = 4 // r·κ: NMDA increment per unit of glutamatergic weight
+
+/**
+ * This step's decay factors and NMDA increment, written into slots 0–4 of `k`. The membrane loop
+ * (systems/membrane.ts) reads them into locals and applies, per neuron n with slot j of the ring:
+ *   g_AMPA ← g_AMPA·dA + glu[j] + ampa[j];   s_rise ← s_rise·dR + r·κ·glu[j];
+ *   s_decay ← s_decay·dD + r·κ·glu[j];       g_GABA ← g_GABA·dG + gaba[j];   I_delta ← delta[j]
+ * and clears the slot. Every channel that exists is added whether or not something arrived: about a
+ * third of the neurons receive input in a step, and a branch on it was mispredicted that often.
+ * (Adding a zero slot changes nothing, except that a conductance of −0 becomes +0.)
+ */
+export function receptorConstants(sim: Sim, k: Float64Array): void {
   const p = sim.params.receptors
   const dt = sim.time.dt_ms
-  const ring = sim.indices.delay
-  const [glu, ampa, gaba, delta] = ring.channels
-  K[0] = exp(-dt / p.tauAMPA_ms)
-  K[1] = exp(-dt / p.tauNMDArise_ms)
-  K[2] = exp(-dt / p.tauNMDAdecay_ms)
-  K[3] = exp(-dt / p.tauGABA_ms)
-  K[4] = p.nmdaRatio * nmdaNorm(sim)
-  const base = (sim.time.step % ring.length) * ring.width
-  receive(neuronIds(sim), base, glu ?? null, ampa ?? null, gaba ?? null, delta ?? null, sim.components.Receptors, K)
-}
-
-/**
- * Loop constants travel in a Float64Array: read from it they are plain doubles, while numbers passed
- * as arguments would be unboxed again on every iteration.
- */
-const K = new Float64Array(5)
-
-/**
- * Decay every neuron's conductances and add this step's slot of each channel (then clear it).
- * Branch-free in the arrivals: about a third of the neurons receive something in a step, a branch
- * on it would be mispredicted that often. (Adding a zero slot changes nothing, except that a
- * conductance of −0 becomes +0.)
- */
-function receive(
-  ids: Uint32Array,
-  base: number,
-  glu: Float32Array | null,
-  ampa: Float32Array | null,
-  gaba: Float32Array | null,
-  delta: Float32Array | null,
-  R: Sim['components']['Receptors'],
-  k: Float64Array,
-): void {
-  const { g_AMPA, nmdaRise, nmdaDecay, g_GABA, I_delta } = R
-  const dA = k[0]!
-  const dR = k[1]!
-  const dD = k[2]!
-  const dG = k[3]!
-  const rk = k[4]!
-  for (let i = 0; i < ids.length; i++) {
-    const n = ids[i]!
-    const j = base + n
-    let a = g_AMPA[n]! * dA
-    let r = nmdaRise[n]! * dR
-    let d = nmdaDecay[n]! * dD
-    let g = g_GABA[n]! * dG
-    if (glu !== null) {
-      const w = glu[j]!
-      a += w
-      r += w * rk
-      d += w * rk
-      glu[j] = 0
-    }
-    if (ampa !== null) {
-      a += ampa[j]!
-      ampa[j] = 0
-    }
-    if (gaba !== null) {
-      g += gaba[j]!
-      gaba[j] = 0
-    }
-    if (delta !== null) {
-      I_delta[n] = delta[j]!
-      delta[j] = 0
-    } else I_delta[n] = 0
-    g_AMPA[n] = a
-    nmdaRise[n] = r
-    nmdaDecay[n] = d
-    g_GABA[n] = g
-  }
+  k[R_DA] = exp(-dt / p.tauAMPA_ms)
+  k[R_DR] = exp(-dt / p.tauNMDArise_ms)
+  k[R_DD] = exp(-dt / p.tauNMDAdecay_ms)
+  k[R_DG] = exp(-dt / p.tauGABA_ms)
+  k[R_RK] = p.nmdaRatio * nmdaNorm(sim)
 }

@@ -16,7 +16,8 @@
  *            CPU time; medians reported. An observer counts spikes and delivered synaptic events
  *            (Σ over spikes of the neuron's out-degree) — it adds ~10 ns per step.
  *   systems  a separate run of `--seconds` in which each fast system is timed on its own (same
- *            order as pipeline.step); ns per neuron-step shows where the time goes.
+ *            order as pipeline.step); ns per neuron-step shows where the time goes. `membrane`
+ *            includes transmission and the per-neuron drive and noise (they run in its loop).
  *   memory   bytes per synapse: the synapse stores' typed arrays (capacity, not just live part);
  *            all stores + delay ring + adjacency index; and the heap delta of the whole build
  *            (heapUsed + arrayBuffers after gc, before build → after warm-up) per synapse.
@@ -340,6 +341,8 @@ function markdown(r: ReturnType<typeof runBench>): string {
     '|---|---|',
     ...s.systems.systems.map((x) => `| ${x.name} | ${f(x.ns_per_neuron_step, 2)} |`),
     `| total | ${f(s.systems.systems.reduce((a, x) => a + x.ns_per_neuron_step, 0), 2)} |`,
+    '',
+    'membrane includes receptor decay and delay-ring arrivals (transmission) and the background drive and noise of each neuron (one pass per neuron; docs/architecture.md).',
     '',
     `Delivery alone (propagation system time per delivered event): ${f(s.systems.ns_per_event, 1)} ns, i.e. ${f(1e3 / s.systems.ns_per_event, 1)} · 10⁶ events per second of its own time.`,
     '',

@@ -6,7 +6,7 @@
  * the slow systems run once and slow time advances by `slowTick_ms · timeWarp` (timeWarp 3600: one
  * second of spiking is one hour of structural life). Fast-forward advances slow time by running only
  * the slow systems, in ticks of at least `slowTick_ms · timeWarp`; slow systems then read each
- * neuron's averaged rate (`Neuron.rate_Hz`) instead of spikes.
+ * neuron's averaged rate (`activityRate_Hz` in systems/membrane.ts) instead of spikes.
  *
  * Fast time is kept as an integer step count (t = step · dt), so it never drifts.
  */

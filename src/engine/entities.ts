@@ -19,6 +19,8 @@ import { adjacency, entityIndexOf } from './adjacency.ts'
 import { channel, clearColumn, ensureRing } from './delay.ts'
 import { emit, EV_NEURON_BORN, EV_NEURON_REMOVED, EV_SYNAPSE_BORN, EV_SYNAPSE_REMOVED } from './events.ts'
 import type { Sim } from './world.ts'
+import { resolveStdpRule, setStdpRule } from '../../systems/stdpCompile.ts'
+import { resolveCalciumRule, setCalciumRule } from '../../systems/calciumPlasticity.ts'
 
 // ---------------------------------------------------------------------------------------------
 // Entity ids
@@ -211,10 +213,17 @@ export interface SynapseInit {
   /** Fixed total delay (overrides path length / velocity). */
   delay_ms?: number
   stpProfile?: number
+  /** STDP rule (index or name in params.stdpRules; default none). See components/plasticity.ts. */
+  stdp?: number | string
+  /**
+   * Calcium rule (Graupner & Brunel 2012; index or name in params.calciumRules, or {rule, rho}:
+   * initial efficacy, default 0). `weight` is then the weight at that efficacy. See components/calcium.ts.
+   */
+  calcium?: number | string | { rule: number | string; rho?: number }
 }
 
 export function synapseStores(sim: Sim) {
-  return [sim.stores.Synapse, sim.stores.ShortTerm]
+  return [sim.stores.Synapse, sim.stores.ShortTerm, sim.stores.Plasticity, sim.stores.Calcium]
 }
 
 /** Delay in steps for a path of given length on the axon of `pre` (≥ 1 step). */
@@ -233,6 +242,11 @@ export function addSynapse(sim: Sim, pre: number, post: number, init: SynapseIni
   const N = sim.components.Neuron
   const P = sim.components.Position
   if (!isNeuron(sim, pre) || !isNeuron(sim, post)) throw new Error(`addSynapse: ${pre} → ${post} is not between live neurons`)
+  const stdp = init.stdp === undefined ? 0 : resolveStdpRule(sim, init.stdp) // before anything is written
+  const ca = init.calcium === undefined ? undefined : typeof init.calcium === 'object' ? init.calcium : { rule: init.calcium }
+  const calcium = ca === undefined ? 0 : resolveCalciumRule(sim, ca.rule)
+  if (calcium !== 0 && stdp !== 0) throw new Error('addSynapse: a synapse takes one plasticity rule (both stdp and calcium given)')
+  if (ca?.rho !== undefined && !(ca.rho >= 0 && ca.rho <= 1)) throw new Error(`addSynapse: calcium.rho must be a number in [0, 1], got ${ca.rho}`)
   const eid = allocId(sim)
   for (const entry of synapseStores(sim)) {
     ensure(entry, eid)
@@ -265,6 +279,8 @@ export function addSynapse(sim: Sim, pre: number, post: number, init: SynapseIni
   channel(ring, r)
   sim.synapseCount++
   sim.indices.synapses.dirty = true
+  if (stdp !== 0) setStdpRule(sim, eid, stdp)
+  if (calcium !== 0) setCalciumRule(sim, eid, calcium, ca!.rho ?? 0)
   emit(sim.events, EV_SYNAPSE_BORN, sim.time.step, eid, pre)
   return eid
 }

@@ -2,22 +2,24 @@
  * The schedule: one ordered list of fast systems (every step) and one of slow systems (every slow
  * tick). A new mechanism takes its place here and nowhere else.
  *
- * Fast step:  stimulation → transmission → membrane → propagation → [calcium → plasticity →
- *             neuromodulation → glia] → probes
+ * Fast step:  stimulation → membrane (with transmission, drive and noise fused in per neuron; see
+ *             systems/transmission.ts and docs/architecture.md) → propagation → stdp →
+ *             calciumPlasticity → [neuromodulation → glia] → probes
  * Slow tick:  [consolidation → homeostasis → spines → synaptogenesis → pruning → neurogenesis →
  *             myelination → development] → cleanup
  * (Bracketed stages arrive with their mechanisms.)
  */
 import type { Sim } from './world.ts'
 import { stimulation } from '../../systems/stimulation.ts'
-import { transmission } from '../../systems/transmission.ts'
 import { membrane } from '../../systems/membrane.ts'
 import { propagation } from '../../systems/propagation.ts'
+import { stdp } from '../../systems/stdp.ts'
+import { calciumPlasticity } from '../../systems/calciumPlasticity.ts'
 import { cleanup } from '../../systems/cleanup.ts'
 
 export type System = (sim: Sim) => void
 
-export const FAST_SYSTEMS: readonly System[] = [stimulation, transmission, membrane, propagation]
+export const FAST_SYSTEMS: readonly System[] = [stimulation, membrane, propagation, stdp, calciumPlasticity]
 export const SLOW_SYSTEMS: readonly System[] = [cleanup]
 
 /** Observers called after every fast step (probes, recorders). They read the world; they never change it. */

@@ -2,11 +2,24 @@
  * Named random streams. Every system draws from its own stream, seeded from the world seed and the
  * stream's name, so adding a draw in one system never shifts another's sequence. Streams are Alea
  * generators (Baagøe), whose state is four doubles: cheap to snapshot and restore exactly, and
- * bit-identical in Node and in browsers (pure IEEE double arithmetic). Deviates use the deterministic
- * `log` of detmath.ts, never Math.log/cos, whose last bit differs between JavaScript engines.
+ * bit-identical in Node and in browsers (pure IEEE double arithmetic). Deviates use only +, −, ×, ÷,
+ * √, comparisons, bit operations and the deterministic exp/log of detmath.ts, never Math.log/cos,
+ * whose last bit differs between JavaScript engines.
+ *
+ * Exponential deviates: the ziggurat of Marsaglia & Tsang (2000) with 256 layers. Each Alea draw is
+ * an integer k in [0, 2³²) divided by 2³²; its low 8 bits pick a layer i and its high 24 bits a
+ * point j on it, x = j · w_i. If x lies in the part of the layer under the density (j < k_i, ≈ 99 %
+ * of draws) x is returned; otherwise the wedge is tested against exp(−x), or for the base layer the
+ * tail r + Exp(1) (r = 7.697) is drawn by inversion. The tables are built at module load with the
+ * deterministic exp/log, so they are the same doubles in every engine. ≈ 7 ns per deviate against
+ * ≈ 17 ns for −log(u) with the deterministic log (≈ 30 ns before detmath's table change); the
+ * Poisson background drive pays one per event.
+ *
+ * References: Baagøe J (2010) Alea; Marsaglia G, Tsang WW (2000) The ziggurat method for generating
+ *   random variables. J Stat Softw 5(8). doi:10.18637/jss.v005.i08
  */
 import seedrandom from 'seedrandom'
-import { log } from './detmath.ts'
+import { exp, log } from './detmath.ts'
 
 export interface AleaState {
   c: number
@@ -64,11 +77,59 @@ export function normal(s: Stream): number {
   }
 }
 
-/** Exponential deviate with the given mean. */
-export function exponential(s: Stream, mean: number): number {
+// Ziggurat tables for Exp(1) (Marsaglia & Tsang 2000, REXP with 256 layers): layer i ≥ 1 spans
+// x ∈ [0, x_i] at heights [e^−x_i, e^−x_(i−1)]; layer 0 is the base strip plus the tail beyond r.
+const ZIG_R = 7.69711747013104972 // x_255
+const ZIG_V = 3.949659822581572e-3 // area of every layer
+const ZIG_M = 16777216 // 2^24: j has 24 bits
+/** k_i: j < k_i ⇒ x = j·w_i is under the density (no test needed). */
+const ZIG_K = new Float64Array(256)
+/** w_i = x_i / 2^24 (layer 0: the base strip's width v / e^−r over 2^24). */
+const ZIG_W = new Float64Array(256)
+/** f_i = e^−x_i. */
+const ZIG_F = new Float64Array(256)
+{
+  let de = ZIG_R
+  let te = ZIG_R
+  const q = ZIG_V / exp(-de)
+  ZIG_K[0] = (de / q) * ZIG_M
+  ZIG_K[1] = 0
+  ZIG_W[0] = q / ZIG_M
+  ZIG_W[255] = de / ZIG_M
+  ZIG_F[0] = 1
+  ZIG_F[255] = exp(-de)
+  for (let i = 254; i >= 1; i--) {
+    de = -log(ZIG_V / de + exp(-de))
+    ZIG_K[i + 1] = (de / te) * ZIG_M
+    te = de
+    ZIG_F[i] = exp(-de)
+    ZIG_W[i] = de / ZIG_M
+  }
+}
+
+/** Exp(1) deviate by the ziggurat (see the header). */
+export function standardExponential(s: Stream): number {
+  for (;;) {
+    const k = s.next() * 4294967296 // Alea's output is a multiple of 2^−32: k is an exact integer
+    const i = k & 255
+    const j = k >>> 8
+    const x = j * ZIG_W[i]!
+    if (j < ZIG_K[i]!) return x
+    if (i === 0) return ZIG_R + tailDeviate(s)
+    if (ZIG_F[i]! + s.next() * (ZIG_F[i - 1]! - ZIG_F[i]!) < exp(-x)) return x
+  }
+}
+
+/** Exp(1) by inversion (for the ziggurat's tail, ≈ 1 draw in 3000). */
+function tailDeviate(s: Stream): number {
   let u = s.next()
   while (u <= 0) u = s.next()
-  return -log(u) * mean
+  return -log(u)
+}
+
+/** Exponential deviate with the given mean. */
+export function exponential(s: Stream, mean: number): number {
+  return standardExponential(s) * mean
 }
 
 /** Integer in [0, n). */

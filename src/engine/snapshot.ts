@@ -37,7 +37,7 @@
  */
 import { utf8Encode, utf8Decode } from './utf8.ts'
 import { addComponent, $internal } from 'bitecs'
-import { createEmptySim, makeComponents, BITECS_COMPONENTS, type ComponentName, type Params, type Sim } from './world.ts'
+import { createEmptySim, makeComponents, BITECS_COMPONENTS, SYNAPSE_COMPONENTS, type ComponentName, type Params, type Sim } from './world.ts'
 import { BYTES_PER, resize, type AnyTypedArray, type FieldType, type StoreEntry } from './store.ts'
 import { entityIndexOf } from './adjacency.ts'
 import { CHANNELS } from './delay.ts'
@@ -124,7 +124,7 @@ export function save(sim: Sim): Uint8Array {
     if (!g) groups.set(key, (g = { components: names, eids: [] }))
     g.eids.push(e)
   }
-  if (synapses.length) top.Synapse = top.ShortTerm = synapses[synapses.length - 1]!
+  if (synapses.length) for (const name of SYNAPSE_COMPONENTS) top[name] = synapses[synapses.length - 1]!
 
   let dataBytes = 0
   const block = (bytes: number): BlockRef => {

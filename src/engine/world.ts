@@ -7,6 +7,8 @@ import { createWorld, createEntityIndex, registerQuery, type World, type QueryTe
 import { NeuronSpec, PositionSpec, IzhikevichSpec, LIFSpec, ReceptorsSpec, DriveSpec } from '../../components/neuron.ts'
 import { SynapseSpec, ShortTermSpec, STP_PROFILES, type StpProfile } from '../../components/synapse.ts'
 import { ElectrodeSpec } from '../../components/electrode.ts'
+import { PlasticitySpec, StdpTraceSpec, STDP_RULES, type StdpRule } from '../../components/plasticity.ts'
+import { CalciumSpec, CalciumTimesSpec, CALCIUM_RULES, type CalciumRule } from '../../components/calcium.ts'
 import { createStore, type Store, type StoreEntry } from './store.ts'
 import { createRng, type RngStreams } from './rng.ts'
 import { createEvents, type EventRing } from './events.ts'
@@ -40,6 +42,10 @@ export interface Params {
   /** Time constant of each neuron's averaged firing rate (`Neuron.rate_Hz`). */
   activityTau_ms: number
   stpProfiles: StpProfile[]
+  /** STDP rules a synapse can pick (`Plasticity.rule` indexes it; entry 0 is "none"). */
+  stdpRules: StdpRule[]
+  /** Calcium (Graupner & Brunel 2012) rules a synapse can pick (`Calcium.rule` indexes it; entry 0 is "none"). */
+  calciumRules: CalciumRule[]
   regions: string[]
   populations: string[]
   pathways: string[]
@@ -87,6 +93,10 @@ export function makeComponents(capacity = 16) {
     Electrode: createStore('Electrode', ElectrodeSpec, capacity),
     Synapse: createStore('Synapse', SynapseSpec, capacity),
     ShortTerm: createStore('ShortTerm', ShortTermSpec, capacity),
+    StdpTrace: createStore('StdpTrace', StdpTraceSpec, capacity),
+    Plasticity: createStore('Plasticity', PlasticitySpec, capacity),
+    Calcium: createStore('Calcium', CalciumSpec, capacity),
+    CalciumTimes: createStore('CalciumTimes', CalciumTimesSpec, capacity),
   }
 }
 export type StoreEntries = ReturnType<typeof makeComponents>
@@ -95,9 +105,9 @@ export type ComponentName = keyof StoreEntries
 
 /** Stores whose entities are bitecs entities (component sets); the rest belong to synapses. */
 export const BITECS_COMPONENTS: readonly ComponentName[] = [
-  'Neuron', 'Position', 'Izhikevich', 'LIF', 'Receptors', 'Drive', 'Electrode',
+  'Neuron', 'Position', 'Izhikevich', 'LIF', 'Receptors', 'Drive', 'Electrode', 'StdpTrace', 'CalciumTimes',
 ]
-export const SYNAPSE_COMPONENTS: readonly ComponentName[] = ['Synapse', 'ShortTerm']
+export const SYNAPSE_COMPONENTS: readonly ComponentName[] = ['Synapse', 'ShortTerm', 'Plasticity', 'Calcium']
 
 export interface Sim {
   readonly world: World
@@ -115,6 +125,8 @@ export interface Sim {
     /** Current pulses still on: each adds `amplitude` to its electrode's targets until `endStep`. */
     pulses: { electrode: number; amplitude: number; endStep: number }[]
     nextProtocolId: number
+    /** Presynaptic calcium influxes still on their way (systems/calciumPlasticity.ts); absent until used. */
+    calcium?: { pending: number[] }
   }
   readonly indices: { synapses: Adjacency; delay: DelayRing; neurons: NeuronList }
   readonly events: EventRing
@@ -146,6 +158,8 @@ export function defaultParams(): Params {
     synDelay_ms: 0.5,
     activityTau_ms: 1000,
     stpProfiles: STP_PROFILES.map((p) => ({ ...p })),
+    stdpRules: STDP_RULES.map((r) => ({ ...r })),
+    calciumRules: CALCIUM_RULES.map((r) => ({ ...r })),
     regions: ['tissue'],
     populations: ['neurons'],
     pathways: ['none'],

@@ -7,6 +7,7 @@ import type { SceneParams } from './params.ts'
 import { hippocampalSlice } from './hippocampalSlice.ts'
 import { corticalSheet } from './corticalSheet.ts'
 import { izhikevich2003 } from './izhikevich2003.ts'
+import { plasticPairs } from './plasticPairs.ts'
 
 export type SceneBuilder = (params?: SceneParams) => Scene
 
@@ -14,6 +15,7 @@ export const SCENES: Record<string, SceneBuilder> = {
   hippocampalSlice,
   corticalSheet,
   izhikevich2003,
+  plasticPairs,
 }
 
 export { SceneParamError } from './params.ts'

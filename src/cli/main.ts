@@ -4,6 +4,7 @@
  *   neuroplast run <scenario.yaml> --out DIR [--seed N] [--duration-ms T]
  *                  [--save-snapshot FILE] [--from-snapshot FILE] [--quiet]
  *   neuroplast check <scenario.yaml>…
+ *   neuroplast validate [--full] [--only NAME…] [--out DIR]
  *   neuroplast --help | --version
  *
  * Started by bin/neuroplast.mjs (npx neuroplast) or `npm run sim -- …` (node --import tsx).
@@ -11,6 +12,7 @@
 import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { checkCommand, runCommand, CHECK_HELP, RUN_HELP, type Io } from './run.ts'
+import { validateCommand, VALIDATE_HELP } from './validate.ts'
 
 export const HELP = `Usage: neuroplast <command> [options]
 
@@ -19,6 +21,7 @@ A neuroplasticity simulator, headless.
 Commands:
   run <scenario.yaml> --out DIR    run a scenario file; write summary.json and probe CSVs
   check <scenario.yaml>…           validate scenario files without running them
+  validate [--full] [--only NAME…] run the validation scenarios (scenes/validation/); report table
   help [command]                   show help for a command
 
 Options:
@@ -50,7 +53,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       io.out(HELP)
       return 0
     case 'help':
-      io.out(rest[0] === 'run' ? RUN_HELP : rest[0] === 'check' ? CHECK_HELP : HELP)
+      io.out(rest[0] === 'run' ? RUN_HELP : rest[0] === 'check' ? CHECK_HELP : rest[0] === 'validate' ? VALIDATE_HELP : HELP)
       return 0
     case '--version':
       io.out(`neuroplast ${version()}\n`)
@@ -59,8 +62,10 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       return runCommand(rest, io)
     case 'check':
       return checkCommand(rest, io)
+    case 'validate':
+      return validateCommand(rest, io)
     default:
-      io.err(`neuroplast: unknown command "${command}" (commands: run, check, help; see \`neuroplast --help\`)\n`)
+      io.err(`neuroplast: unknown command "${command}" (commands: run, check, validate, help; see \`neuroplast --help\`)\n`)
       return 2
   }
 }

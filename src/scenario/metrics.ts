@@ -3,7 +3,7 @@
  * probe summarised over the whole run, and probe records as CSV text.
  *
  * An expectation's measured value is reduce(probe, window), or with `relativeTo` the ratio
- * reduce(window) / reduce(relativeTo). It passes when lo ≤ value ≤ hi. A window the run did not
+ * reduce(window) / reduce(relativeTo) (or, with `compare: difference`, reduce(window) − reduce(relativeTo)). It passes when lo ≤ value ≤ hi. A window the run did not
  * record (before a resumed run's start, after its end, not reached yet) is not measured, and the
  * expectation does not pass.
  */
@@ -66,8 +66,9 @@ function unrecorded(w: [number, number], span: Span): string | undefined {
 }
 
 export function evaluateExpectation(x: ExpectDef, rec: Recorder | undefined, span: Span): ExpectationResult {
-  const metric = `${x.reduce} of ${x.probe} over ${win(x.window_ms)}${x.relativeTo_ms ? ` ÷ ${x.reduce} over ${win(x.relativeTo_ms)}` : ''}`
-  const unit = x.relativeTo_ms ? 'ratio' : rec ? unitOf(rec, x) : ''
+  const diff = x.compare === 'difference'
+  const metric = `${x.reduce} of ${x.probe} over ${win(x.window_ms)}${x.relativeTo_ms ? ` ${diff ? '−' : '÷'} ${x.reduce} over ${win(x.relativeTo_ms)}` : ''}`
+  const unit = x.relativeTo_ms && !diff ? 'ratio' : rec ? unitOf(rec, x) : ''
   const base = { name: x.name, metric, expected: describeRange(x.range), range: [finiteOrNull(x.range[0]), finiteOrNull(x.range[1])] as [number | null, number | null], unit }
   const fail = (note: string): ExpectationResult => ({ ...base, measured: null, pass: false, note })
   if (!rec) return fail(`no probe "${x.probe}"`)
@@ -84,8 +85,8 @@ export function evaluateExpectation(x: ExpectDef, rec: Recorder | undefined, spa
   if (x.relativeTo_ms) {
     const b = rec.reduce(x.reduce, x.relativeTo_ms[0], x.relativeTo_ms[1])
     if (b.n === 0 && x.reduce !== 'count') return fail(`no samples of ${x.probe} in ${win(x.relativeTo_ms)}`)
-    value = a.value / b.value
-    if (b.value === 0) note = `baseline ${x.reduce} is 0, so the ratio is ${Number.isNaN(value) ? 'undefined' : 'infinite'}`
+    value = diff ? a.value - b.value : a.value / b.value
+    if (!diff && b.value === 0) note = `baseline ${x.reduce} is 0, so the ratio is ${Number.isNaN(value) ? 'undefined' : 'infinite'}`
   }
   const pass = !Number.isNaN(value) && value >= x.range[0] && value <= x.range[1]
   return { ...base, measured: finiteOrNull(value), pass, ...(note ? { note } : {}) }

@@ -121,6 +121,7 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
         ...opt('pathway', p.weight.pathway),
         ...opt('onto', p.weight.onto),
         every_ms: positiveTime([...base, 'weight', 'every'], p.weight.every, DEFAULTS.weightEvery_ms),
+        ...(p.weight.settled ? { settled: true } : {}),
       })
     }
   }
@@ -150,10 +151,11 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
     }
     const window_ms = window('window')!
     const relativeTo_ms = window('relativeTo')
+    if (x.metric.compare !== undefined && !relativeTo_ms) problem([...base, 'metric', 'compare'], 'compare needs relativeTo (the baseline window)')
     const lo = boundValue(x.range[0], -Infinity)
     const hi = boundValue(x.range[1], Infinity)
     if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) problem([...base, 'range'], `expected [low, high] with low ≤ high, got [${lo}, ${hi}]`)
-    expect.push({ name: x.name, probe: x.metric.probe, reduce: x.metric.reduce, window_ms, ...opt('relativeTo_ms', relativeTo_ms), range: [lo, hi] })
+    expect.push({ name: x.name, probe: x.metric.probe, reduce: x.metric.reduce, window_ms, ...opt('relativeTo_ms', relativeTo_ms), ...opt('compare', x.metric.compare), range: [lo, hi] })
   })
 
   return {

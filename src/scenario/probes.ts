@@ -9,6 +9,11 @@
  * | v      | membrane potential of given neurons                 | mV          | end of the sampled step|
  * | weight | mean weight of a pathway's synapses / onto a population | weight units | end of the sampled step|
  *
+ * `weight` with `settled: true` counts each calcium-rule synapse (components/calcium.ts) at the
+ * weight it settles to when no more calcium comes: UP (ρ = 1) if its efficacy ρ > ρ*, else DOWN
+ * (ρ = 0) — Graupner & Brunel's (2012) "final state", what w_after/w_before is defined on. ρ is the
+ * value stored at the synapse's last calcium event (Calcium.rho). Other synapses count as they are.
+ *
  * Bins and sampling intervals are on the scenario's time grid (multiples from t = 0), so a run
  * resumed from a snapshot samples at the same times as a straight one. `v` and `weight` also take a
  * sample of the initial state when the run starts on their grid.
@@ -23,6 +28,7 @@ import type { Sim } from '../engine/world.ts'
 import type { StepObserver } from '../engine/pipeline.ts'
 import { neuronIds } from '../engine/entities.ts'
 import { maxEntityId } from '../engine/adjacency.ts'
+import { calciumGain } from '../../components/calcium.ts'
 import type { ProbeDef, Reduce } from './types.ts'
 
 /** Spikes kept by a `spikes` probe before it stops recording (memory bound: 8 bytes each). */
@@ -263,6 +269,7 @@ function weightRecorder(def: Extract<ProbeDef, { kind: 'weight' }>, ctx: ProbeCo
   const { sim } = ctx
   const pathway = ctx.pathway(def.pathway)
   const onto = ctx.population(def.onto)
+  const settled = def.settled === true
   const times = new Column()
   const means = new Column()
   const counts = new Column()
@@ -276,7 +283,7 @@ function weightRecorder(def: Extract<ProbeDef, { kind: 'weight' }>, ctx: ProbeCo
       if (S.alive[s] === 0) continue
       if (pathway >= 0 && S.pathway[s] !== pathway) continue
       if (onto >= 0 && popArr[S.post[s]!] !== onto) continue
-      sum += S.weight[s]!
+      sum += settled ? settledWeight(sim, s) : S.weight[s]!
       n++
     }
     times.push(t)
@@ -301,6 +308,16 @@ function weightRecorder(def: Extract<ProbeDef, { kind: 'weight' }>, ctx: ProbeCo
         for (let i = 0; i < times.length; i++) yield [times.data[i]!, means.data[i]!, counts.data[i]!]
       },
     }),
-    info: () => ({ pathway: def.pathway ?? 'all', onto: def.onto ?? 'all', synapses: counts.length ? counts.data[counts.length - 1]! : 0, samples: times.length }),
+    info: () => ({ pathway: def.pathway ?? 'all', onto: def.onto ?? 'all', ...(settled ? { settled } : {}), synapses: counts.length ? counts.data[counts.length - 1]! : 0, samples: times.length }),
   }
+}
+
+/** Weight of synapse `s` once its efficacy has settled (UP iff ρ > ρ*); its weight if it has no calcium rule. */
+function settledWeight(sim: Sim, s: number): number {
+  const w = sim.components.Synapse.weight[s]!
+  const q = sim.components.Calcium.rule[s] ?? 0
+  if (q === 0) return w
+  const r = sim.params.calciumRules[q]!
+  const rho = sim.components.Calcium.rho[s]!
+  return (w * calciumGain(rho > r.rhoStar ? 1 : 0, r.b)) / calciumGain(rho, r.b)
 }

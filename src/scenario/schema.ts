@@ -15,8 +15,8 @@
  *   electrodes: { <name>: { x_um, y_um, radius_um, population?, region?, mode?, amplitude?, pulseWidth? } }
  *   timeline:   [ { at, stimulate: { electrode, protocol } } | { at, pair: { pre, post, dt, freq, count } } ]
  *   probes:     { <name>: { rate: {population?, bin?} } | { v: {neurons? | population?, first?, every?} }
- *                        | { spikes: {population?} } | { weight: {pathway?, onto?, every?} } }
- *   expect:     [ { name, metric: { probe, reduce, window, relativeTo? }, range: [lo, hi] } ]
+ *                        | { spikes: {population?} } | { weight: {pathway?, onto?, every?, settled?} } }
+ *   expect:     [ { name, metric: { probe, reduce, window, relativeTo?, compare? }, range: [lo, hi] } ]
  */
 import * as z from 'zod'
 import { PRESETS } from '../engine/protocols.ts'
@@ -155,7 +155,7 @@ export const Probe = oneOf(
       every: time().optional(),
     }),
     spikes: z.strictObject({ population: name().optional() }),
-    weight: z.strictObject({ pathway: name().optional(), onto: name().optional(), every: time().optional() }),
+    weight: z.strictObject({ pathway: name().optional(), onto: name().optional(), every: time().optional(), settled: z.boolean().optional() }),
   },
 )
 
@@ -168,6 +168,7 @@ export const Expectation = z.strictObject({
     reduce: z.enum(['mean', 'max', 'min', 'count']),
     window,
     relativeTo: window.optional(),
+    compare: z.enum(['ratio', 'difference']).optional(),
   }),
   range: z.tuple([bound, bound]),
 })

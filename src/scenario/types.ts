@@ -56,7 +56,7 @@ export type ProbeDef =
   | { name: string; kind: 'rate'; population?: string; bin_ms: number }
   | { name: string; kind: 'v'; neurons?: number[]; population?: string; first: number; every_ms: number }
   | { name: string; kind: 'spikes'; population?: string }
-  | { name: string; kind: 'weight'; pathway?: string; onto?: string; every_ms: number }
+  | { name: string; kind: 'weight'; pathway?: string; onto?: string; every_ms: number; settled?: boolean }
 
 export type ProbeKind = ProbeDef['kind']
 export type Reduce = 'mean' | 'max' | 'min' | 'count'
@@ -76,6 +76,8 @@ export interface ExpectDef {
   window_ms: [number, number]
   /** Baseline window: the measured value is reduce(window) / reduce(relativeTo). */
   relativeTo_ms?: [number, number]
+  /** With relativeTo: 'ratio' (default) reduce(window) / reduce(relativeTo), 'difference' reduce(window) − reduce(relativeTo). */
+  compare?: 'ratio' | 'difference'
   /** Inclusive bounds; ±Infinity for an open side. */
   range: [number, number]
 }

@@ -9,14 +9,14 @@
  * (VALIDATION.md: stochastic items run ≥ 5 seeds). Deterministic scenarios give 5 equal values.
  * Each file's comments justify its tolerances for either tier.
  *
- * Figures: a scenario whose expectation names carry "Δt = <number> ms" gets a curve of measured
- * (and expected) value against Δt, written as SVG (the STDP window, item 3).
+ * Figures: a scenario with at least two expectations whose names carry "Δt = <number> ms" gets a
+ * curve of their measured (and expected) values against Δt, written as SVG (the STDP window, item 3).
  *
  * Exit codes: 0 every check passes · 1 a check fails · 2 bad input (option, scenario file) ·
  * 3 internal error.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { parseScenario, ScenarioError } from '../scenario/parse.ts'
@@ -40,12 +40,13 @@ Options:
   --only NAME…            only these scenarios: item number (3), file name (item3-stdp-window) or
                           its prefix (item3); several as --only 3 4 or --only 3,4
   --out DIR               where to write the report (default: out/validation)
+  --dir DIR               read the scenarios from DIR (default: scenes/validation)
   -h, --help              show this help
 
 Exit status: 0 every check passes, 1 a check fails, 2 bad input, 3 internal error.
 `
 
-const FLAGS: Record<string, FlagSpec> = { full: {}, only: { value: true }, out: { value: true }, help: {} }
+const FLAGS: Record<string, FlagSpec> = { full: {}, only: { value: true }, out: { value: true }, dir: { value: true }, help: {} }
 
 export const VALIDATION_DIR = fileURLToPath(new URL('../../scenes/validation/', import.meta.url))
 export const FULL_SEEDS = 5
@@ -95,8 +96,9 @@ export function validationFiles(dir = VALIDATION_DIR): string[] {
   try {
     names = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
   } catch (e) {
-    throw new InputError(`${dir}: cannot list the validation scenarios: ${(e as Error).message}`)
+    throw new InputError(`${dir}: cannot list the validation scenarios: ${(e as { code?: string }).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`)
   }
+  if (names.length === 0) throw new InputError(`${dir}: no validation scenarios (*.yaml) there`)
   return names.sort((a, b) => itemOf(a).localeCompare(itemOf(b), 'en', { numeric: true }) || a.localeCompare(b)).map((f) => join(dir, f))
 }
 
@@ -174,15 +176,18 @@ export function validateScenario(scenario: Scenario, seeds: number[]): { rows: C
 
 const DT_IN_NAME = /Δt = ([+-]?\d+(?:\.\d+)?) ms/
 
-/** Points of a Δt curve, when every check of the scenario names its Δt; else undefined. */
-export function dtCurve(rows: CheckRow[]): CurvePoint[] | undefined {
-  const pts = rows.map((r) => {
+/** Points of a Δt curve from the checks whose names carry a Δt (at least two), with their unit; else undefined. */
+export function dtCurve(rows: CheckRow[]): { points: CurvePoint[]; unit: string } | undefined {
+  const points: CurvePoint[] = []
+  let unit = ''
+  for (const r of rows) {
     const m = DT_IN_NAME.exec(r.name)
     const [lo, hi] = r.range
-    return m && lo !== null && hi !== null ? { x: Number(m[1]), y: r.measured, lo, hi } : undefined
-  })
-  if (pts.length < 2 || pts.some((p) => p === undefined)) return undefined
-  return (pts as CurvePoint[]).sort((a, b) => a.x - b.x)
+    if (!m || lo === null || hi === null) continue
+    points.push({ x: Number(m[1]), y: r.measured, lo, hi })
+    unit = r.unit
+  }
+  return points.length >= 2 ? { points: points.sort((a, b) => a.x - b.x), unit } : undefined
 }
 
 function fmt(x: number | null): string {
@@ -198,6 +203,13 @@ function table(rows: CheckRow[]): string {
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line)].join('\n') + '\n'
 }
 
+/** The per-seed values behind a median, for the markdown table ("" with one seed). */
+function seedNote(values: (number | null)[]): string {
+  if (values.length < 2) return ''
+  if (values.every((v) => v === values[0])) return ` (all ${values.length} seeds)`
+  return ` (seeds: ${values.map(fmt).join(', ')})`
+}
+
 export function markdown(report: ValidationReport): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|')
   const lines = [
@@ -210,7 +222,7 @@ export function markdown(report: ValidationReport): string {
     '',
     '| item | metric | expected | measured | pass |',
     '|------|--------|----------|----------|------|',
-    ...report.checks.map((r) => `| ${r.item} | ${esc(r.name)} | ${esc(r.expected)} | ${fmt(r.measured)}${r.perSeed.length > 1 ? ` (seeds: ${r.perSeed.map(fmt).join(', ')})` : ''} | ${r.pass ? 'ok' : '**FAIL**'} |`),
+    ...report.checks.map((r) => `| ${r.item} | ${esc(r.name)} | ${esc(r.expected)} | ${fmt(r.measured)}${seedNote(r.perSeed)} | ${r.pass ? 'ok' : '**FAIL**'} |`),
     '',
     '## Scenarios',
     '',
@@ -236,7 +248,8 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     const outProblem = notADirectory(out)
     if (outProblem) throw new InputError(`${out}: cannot write the report there: ${outProblem}`)
     const full = args.flags.has('full')
-    const files = selected(validationFiles(), only)
+    const dir = stringFlag(args, 'dir')
+    const files = selected(validationFiles(dir), only)
     // Parse every file first: a bad file stops the run before anything is simulated.
     const scenarios = files.map((f) => {
       let text: string
@@ -245,7 +258,8 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
       } catch (e) {
         throw new InputError(`${f}: cannot read the scenario: ${(e as Error).message}`)
       }
-      return parseScenario(text, f)
+      // Named relative to the working directory (the repo root, usually), as a user would write it.
+      return parseScenario(text, relative(process.cwd(), f) || f)
     })
 
     const t0 = performance.now()
@@ -263,7 +277,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
       if (curve) {
         const name = `validation-${basename(sc.file, '.yaml')}.svg`
         figures.push(name)
-        files_out.push({ path: join(out, name), data: curveSvg(curve, { title: sc.name, xLabel: 'Δt = t_post − t_pre (ms)', yLabel: rows[0]!.unit === 'ratio' ? 'w_after / w_before' : `change (${rows[0]!.unit})` }) })
+        files_out.push({ path: join(out, name), data: curveSvg(curve.points, { title: sc.name, xLabel: 'Δt = t_post − t_pre (ms)', yLabel: curve.unit === 'ratio' ? 'w_after / w_before' : `change (${curve.unit})` }) })
       }
     }
     const report: ValidationReport = {
@@ -322,11 +336,12 @@ function tickStep(span: number, n: number): number {
 export function curveSvg(points: CurvePoint[], labels: { title: string; xLabel: string; yLabel: string }): string {
   const W = 640
   const H = 400
-  const m = { l: 70, r: 20, t: 40, b: 50 }
+  const m = { l: 70, r: 20, t: 50, b: 50 }
   const xs = points.map((p) => p.x)
   const ys = points.flatMap((p) => [p.lo, p.hi, ...(p.y === null ? [] : [p.y])])
-  const x0 = Math.min(...xs)
-  const x1 = Math.max(...xs)
+  const xPad = (Math.max(...xs) - Math.min(...xs) || 1) * 0.04
+  const x0 = Math.min(...xs) - xPad
+  const x1 = Math.max(...xs) + xPad
   let y0 = Math.min(...ys)
   let y1 = Math.max(...ys)
   const pad = (y1 - y0 || 1) * 0.08
@@ -354,10 +369,13 @@ export function curveSvg(points: CurvePoint[], labels: { title: string; xLabel: 
   out.push(`<text transform="translate(18 ${H / 2}) rotate(-90)" text-anchor="middle">${esc(labels.yLabel)}</text>`)
   for (const p of points) {
     const cx = n(X(p.x))
+    // The expected range as a bar, and its middle as a dash (a ± 1 % range is thinner than a pixel).
     out.push(`<line x1="${cx}" y1="${n(Y(p.lo))}" x2="${cx}" y2="${n(Y(p.hi))}" stroke="#d62728" stroke-width="6" opacity="0.5"><title>expected [${p.lo}, ${p.hi}]</title></line>`)
+    const mid = n(Y((p.lo + p.hi) / 2))
+    out.push(`<line x1="${cx - 9}" y1="${mid}" x2="${cx + 9}" y2="${mid}" stroke="#d62728" stroke-width="2"/>`)
     if (p.y !== null) out.push(`<circle cx="${cx}" cy="${n(Y(p.y))}" r="4" fill="#1f77b4"><title>measured ${p.y}</title></circle>`)
   }
-  out.push(`<text x="${W - m.r}" y="${m.t - 6}" text-anchor="end"><tspan fill="#1f77b4">● measured</tspan>  <tspan fill="#d62728">▮ expected range</tspan></text>`)
+  out.push(`<text x="${W - m.r}" y="${m.t - 10}" text-anchor="end"><tspan fill="#1f77b4">● measured</tspan>   <tspan fill="#d62728">▬ expected (bar: accepted range)</tspan></text>`)
   out.push('</svg>')
   return out.join('\n') + '\n'
 }

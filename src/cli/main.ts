@@ -5,6 +5,7 @@
  *                  [--save-snapshot FILE] [--from-snapshot FILE] [--quiet]
  *   neuroplast check <scenario.yaml>…
  *   neuroplast validate [--full] [--only NAME…] [--out DIR]
+ *   neuroplast schema [--out FILE]
  *   neuroplast --help | --version
  *
  * Started by bin/neuroplast.mjs (npx neuroplast) or `npm run sim -- …` (node --import tsx).
@@ -13,6 +14,7 @@ import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { checkCommand, runCommand, CHECK_HELP, RUN_HELP, type Io } from './run.ts'
 import { validateCommand, VALIDATE_HELP } from './validate.ts'
+import { schemaCommand, SCHEMA_HELP } from './schema.ts'
 
 export const HELP = `Usage: neuroplast <command> [options]
 
@@ -22,13 +24,14 @@ Commands:
   run <scenario.yaml> --out DIR    run a scenario file; write summary.json and probe CSVs
   check <scenario.yaml>…           validate scenario files without running them
   validate [--full] [--only NAME…] run the validation scenarios (scenes/validation/); report table
+  schema [--out FILE]              write the JSON Schema of scenario files (for editors)
   help [command]                   show help for a command
 
 Options:
   -h, --help                       show this help
   --version                        show the version
 
-Scenario files: see scenes/quickstart.yaml (the default scene) and scenes/examples/.
+Scenario files: see docs/scenarios.md, scenes/quickstart.yaml and scenes/examples/.
 Run \`neuroplast run --help\` for the options of a run.
 `
 
@@ -53,7 +56,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       io.out(HELP)
       return 0
     case 'help':
-      io.out(rest[0] === 'run' ? RUN_HELP : rest[0] === 'check' ? CHECK_HELP : rest[0] === 'validate' ? VALIDATE_HELP : HELP)
+      io.out(rest[0] === 'run' ? RUN_HELP : rest[0] === 'check' ? CHECK_HELP : rest[0] === 'validate' ? VALIDATE_HELP : rest[0] === 'schema' ? SCHEMA_HELP : HELP)
       return 0
     case '--version':
       io.out(`neuroplast ${version()}\n`)
@@ -64,8 +67,10 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       return checkCommand(rest, io)
     case 'validate':
       return validateCommand(rest, io)
+    case 'schema':
+      return schemaCommand(rest, io)
     default:
-      io.err(`neuroplast: unknown command "${command}" (commands: run, check, validate, help; see \`neuroplast --help\`)\n`)
+      io.err(`neuroplast: unknown command "${command}" (commands: run, check, validate, schema, help; see \`neuroplast --help\`)\n`)
       return 2
   }
 }

@@ -104,8 +104,10 @@ export const ReceptorsSpec = {
 
 /**
  * External Poisson drive (background synaptic bombardment): events arrive at `rate_Hz`, each adding
- * `weight` to the receptor `receptor` (see RECEPTOR_*). Only the next event time is stored; inter-event
- * intervals are drawn when an event is consumed, so the cost is per event, not per step.
+ * `weight` to the receptor `receptor` (see RECEPTOR_*). At low rates (λ = rate · dt < 0.5 events per
+ * step) only the next event time is stored and inter-event intervals are drawn when an event is
+ * consumed, so the cost is per event; at higher rates each step's count is drawn from Poisson(λ) by
+ * table inversion and `nextEvent_ms` stays −1 (systems/stimulation.ts).
  */
 export const DriveSpec = {
   rate_Hz: 'f64',

@@ -56,7 +56,7 @@ import type { Sim } from '../src/engine/world.ts'
 import { exp } from '../src/engine/detmath.ts'
 import { stream, normal, type Stream } from '../src/engine/rng.ts'
 import { receptorConstants, R_DA, R_DR, R_DD, R_DG, R_RK } from './transmission.ts'
-import { driveEvents, stimulationFlags } from './stimulation.ts'
+import { driveEvents, driveStep, stimulationFlags } from './stimulation.ts'
 import { anyForced, cacheFor, checkShared, clearSpiked, recordSpikes, U_BIAS, U_LIF, U_NOISE, type ModelList } from './membraneCache.ts'
 
 export { activityRate_Hz, neuronParamsChanged } from './membraneCache.ts'
@@ -96,6 +96,8 @@ export function membrane(sim: Sim): void {
     current: flags === undefined || flags.current,
   }
   loopConstants(sim)
+  // The drive keys its method cache on the rate per event; the world's dt is given per step.
+  if (io.drive !== undefined) driveStep(sim.time.dt_ms)
   let count = 0
   // In chunks: V8 then optimizes the loops as ordinary calls within a few steps, instead of
   // sometimes running them for thousands of steps as on-stack-replaced code (measured 1.5× slower).

@@ -8,7 +8,10 @@
  * another is on adds to it). Step and ramp protocols set I_ext += I(t) for their duration:
  *   ramp: I(t) = from + (to − from) · (t − start) / duration
  * Background drive (per neuron, Drive component): Poisson events at rate_Hz, each adding `weight`
- * to one receptor conductance; inter-event intervals ~ Exp(1000 / rate_Hz) ms.
+ * to one receptor conductance. With λ = rate_Hz · dt / 1000 events per step, drawn as
+ *   λ < 0.5:  inter-event intervals ~ Exp(1000 / rate_Hz) ms (nextEvent_ms = next event time);
+ *   λ ≥ 0.5:  each step's count ~ Poisson(λ), by inversion (nextEvent_ms = −1, no pending event).
+ * The two are the same process; the choice depends on (rate, dt) only, so draws replay exactly.
  * Noise (Izhikevich 2003 thalamic input): I_ext += noiseSigma · N(0, 1), drawn fresh every step.
  *
  * When: the `stimulation` system runs first in every fast step (clears I_ext, then electrodes,
@@ -19,10 +22,12 @@
  *
  * Randomness: streams 'stimulation' (Poisson protocols, channels), 'drive', 'noise'; draws are made
  * in ascending id order (per model), so a snapshot-restored world draws the same numbers.
- * Exponential intervals come from the ziggurat of src/engine/rng.ts (no log per event).
+ * Exponential intervals come from the ziggurat of src/engine/rng.ts (no log per event), counts from
+ * its guide-table inversion (one uniform per neuron-step).
  *
- * Performance (docs/benchmarks.md): the drive costs one exponential deviate per event (≈ 10⁷ per
- * simulated second on the benchmark sheet), so it grows with rate_Hz × neurons.
+ * Performance (docs/benchmarks.md): the interval method costs ≈ 18 ns per event and nothing in a
+ * step without one; the count method ≈ 15–20 ns per neuron-step whatever λ. They cross near λ = 0.5
+ * (DRIVE_COUNT_MIN_EVENTS); at λ = 1.75 (Brunel's 17.5 kHz at dt = 0.1 ms) counts halve the cost.
  *
  * References: Brunel N (2000) J Comput Neurosci 8:183 (Poisson background);
  *   Izhikevich EM (2003) IEEE TNN 14:1569 (random thalamic input).
@@ -31,7 +36,7 @@ import { ELECTRODE_CURRENT } from '../components/electrode.ts'
 import type { Sim } from '../src/engine/world.ts'
 import { pulseTime, type ProtocolState } from '../src/engine/protocols.ts'
 import { electrodeTargets, neuronIds } from '../src/engine/entities.ts'
-import { stream, exponential, type Stream } from '../src/engine/rng.ts'
+import { stream, exponential, poisson, poissonTable, type PoissonTable, type Stream } from '../src/engine/rng.ts'
 import { emit, EV_PULSE, EV_PROTOCOL } from '../src/engine/events.ts'
 import { channel } from '../src/engine/delay.ts'
 
@@ -257,18 +262,70 @@ export function driveEvents(sim: Sim, rng: Stream, n: number, j: number, t: numb
   if (count > 0) channel(sim.indices.delay, D.receptor[n]!)[j]! += D.weight[n]! * count
 }
 
-/** Last rate seen by poissonEvents and its mean interval (ms): neighbours usually share a rate. */
-const lastMean = new Float64Array([NaN, NaN])
+/**
+ * λ (events per step) from which a drive draws its count per step (Poisson(λ) by inversion, one
+ * uniform) instead of one exponential interval per event. Measured on 10 000 driven LIF neurons
+ * (docs/benchmarks.md; drive + membrane, 5.3 without drive), ns per neuron-step, intervals vs
+ * counts: 16.6 vs 20.4 at λ = 0.3, 22.3 vs 23.3 at λ = 0.5, 46.9 vs 23.7 at λ = 1.75.
+ */
+export const DRIVE_COUNT_MIN_EVENTS = 0.5
 
-/** Events of one neuron's drive in [t, tEnd); advances its next-event time. */
+/**
+ * What poissonEvents derived from the last (rate, dt) it saw — neighbours usually share a rate:
+ * [rate_Hz, dt_ms, mean interval (ms), or −1 for the count method], and the count method's table.
+ * Keyed on the rate alone on the path of every event (one compare, as before the count method);
+ * the world's dt is set once per step by `driveStep`.
+ */
+const lastDrive = new Float64Array([NaN, NaN, NaN])
+let lastTable: PoissonTable | null = null
+/** Count tables by λ, for worlds whose neurons have different rates (bounded). */
+const tables = new Map<number, PoissonTable>()
+
+/**
+ * Once per membrane step: the world's dt. A world with another dt than the last one seen (two
+ * worlds stepped in turn) drops the cache above.
+ */
+export function driveStep(dt: number): void {
+  if (dt !== lastDrive[1]) {
+    lastDrive[0] = NaN
+    lastDrive[1] = dt
+  }
+}
+
+/** Derive the method (and table) for `rate` at the current dt: a pure function of the two. */
+function driveMethod(rate: number): void {
+  const lambda = (rate * lastDrive[1]!) / 1000
+  lastDrive[0] = rate
+  lastDrive[2] = 1000 / rate
+  lastTable = null
+  if (lambda >= DRIVE_COUNT_MIN_EVENTS) {
+    let tab = tables.get(lambda)
+    if (tab === undefined) {
+      if (tables.size >= 256) tables.clear()
+      tab = poissonTable(lambda)
+      tables.set(lambda, tab)
+    }
+    lastTable = tab
+    lastDrive[2] = -1
+  }
+}
+
+/**
+ * Events of one neuron's drive in [t, tEnd). Two methods, chosen by λ = rate·dt/1000 alone:
+ *   - intervals (λ < DRIVE_COUNT_MIN_EVENTS): nextEvent_ms is the time of the next event; each
+ *     event consumed draws the next interval ~ Exp(1000/rate); steps without an event cost nothing
+ *     here (the membrane loop does not call in).
+ *   - counts (λ ≥ DRIVE_COUNT_MIN_EVENTS): the step's count ~ Poisson(λ) from one uniform;
+ *     nextEvent_ms is −1 ("no pending event": the membrane loop calls in every step, and should
+ *     the rate drop below the threshold the interval method draws a fresh interval from there —
+ *     exact, the process being memoryless). setDrive resets nextEvent_ms to −1; a rate written
+ *     directly keeps a pending interval-method event, which is consumed when due.
+ */
 function poissonEvents(rng: Stream, nextEvent_ms: Float64Array, n: number, rate: number, t: number, tEnd: number): number {
   if (!(rate > 0)) return 0
-  // The division is on the path of every event; 1000 / rate is the same double either way.
-  if (rate !== lastMean[0]) {
-    lastMean[0] = rate
-    lastMean[1] = 1000 / rate
-  }
-  const mean = lastMean[1]!
+  if (rate !== lastDrive[0]) driveMethod(rate)
+  const mean = lastDrive[2]!
+  if (mean < 0) return countEvents(rng, nextEvent_ms, n)
   let next = nextEvent_ms[n]!
   if (next < 0) next = t + exponential(rng, mean)
   let count = 0
@@ -278,4 +335,10 @@ function poissonEvents(rng: Stream, nextEvent_ms: Float64Array, n: number, rate:
   }
   nextEvent_ms[n] = next
   return count
+}
+
+/** The count method's draw (apart, so the interval method's path stays small). */
+function countEvents(rng: Stream, nextEvent_ms: Float64Array, n: number): number {
+  if (nextEvent_ms[n] !== -1) nextEvent_ms[n] = -1
+  return poisson(rng, lastTable!)
 }

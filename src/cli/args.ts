@@ -2,6 +2,8 @@
  * Command-line flags: `--name value`, `--name=value` and boolean `--name`; positionals in order.
  * Unknown flags, missing values, repeated flags and bad numbers are `UsageError`s (exit code 2).
  */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -73,4 +75,15 @@ export function positiveFlag(p: Parsed, name: string): number | undefined {
   const x = Number(v)
   if (!/^\s*[0-9.eE+]+\s*$/.test(v) || !Number.isFinite(x) || x <= 0) throw new UsageError(`--${name} must be a positive number, got "${v}"`)
   return x
+}
+
+/** True when the module at `metaUrl` is the script Node was started with (not merely imported). */
+export function isEntry(metaUrl: string): boolean {
+  const script = process.argv[1]
+  if (!script) return false
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(metaUrl))
+  } catch {
+    return false
+  }
 }

@@ -10,8 +10,8 @@
  *
  * Started by bin/neuroplast.mjs (npx neuroplast) or `npm run sim -- …` (node --import tsx).
  */
-import { readFileSync, realpathSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { isEntry } from './args.ts'
 import { checkCommand, runCommand, CHECK_HELP, RUN_HELP, type Io } from './run.ts'
 import { validateCommand, VALIDATE_HELP } from './validate.ts'
 import { schemaCommand, SCHEMA_HELP } from './schema.ts'
@@ -75,14 +75,5 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   }
 }
 
-function isEntry(): boolean {
-  const script = process.argv[1]
-  if (!script) return false
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url))
-  } catch {
-    return false
-  }
-}
 
-if (isEntry()) process.exitCode = await main(process.argv.slice(2))
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2))

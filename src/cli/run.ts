@@ -65,7 +65,8 @@ const RUN_FLAGS: Record<string, FlagSpec> = {
 }
 
 /** Bad input with a message for the user (exit code 2). */
-class InputError extends Error {}
+/** A user's input (file, flag value, snapshot) is unusable: exit code 2, message without a stack. */
+export class InputError extends Error {}
 
 function readText(file: string, what: string): string {
   try {
@@ -218,7 +219,7 @@ export async function checkCommand(argv: readonly string[], io: Io): Promise<num
 }
 
 /** Bad input → message on stderr, exit 2 (no stack trace); anything else is a bug → exit 3. */
-async function guard(io: Io, body: () => Promise<number>): Promise<number> {
+export async function guard(io: Io, body: () => Promise<number>): Promise<number> {
   try {
     return await body()
   } catch (e) {

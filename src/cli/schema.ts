@@ -14,13 +14,12 @@
  *
  * Exit codes: 0 written · 2 bad option or unwritable file · 3 internal error.
  */
-import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as z from 'zod'
 import { ScenarioFile } from '../scenario/schema.ts'
-import { UsageError, parseArgs, stringFlag } from './args.ts'
+import { UsageError, isEntry, parseArgs, stringFlag } from './args.ts'
 import { isDirectory, writeAllOrNothing } from './output.ts'
-import type { Io } from './run.ts'
+import { guard, type Io } from './run.ts'
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../../scenes/scenario.schema.json', import.meta.url))
 
@@ -52,7 +51,7 @@ export function scenarioJsonSchemaText(): string {
 }
 
 export async function schemaCommand(argv: readonly string[], io: Io): Promise<number> {
-  try {
+  return guard(io, async () => {
     const args = parseArgs(argv, { out: { value: true }, help: {} }, 'schema')
     if (args.flags.has('help')) {
       io.out(SCHEMA_HELP)
@@ -77,27 +76,10 @@ export async function schemaCommand(argv: readonly string[], io: Io): Promise<nu
     }
     io.out(`wrote ${out}\n`)
     return 0
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`neuroplast: ${e.message}\n`)
-      return 2
-    }
-    io.err(`neuroplast: internal error: ${(e as Error)?.stack ?? String(e)}\n`)
-    return 3
-  }
+  })
 }
 
-function isEntry(): boolean {
-  const script = process.argv[1]
-  if (!script) return false
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url))
-  } catch {
-    return false
-  }
-}
-
-if (isEntry()) {
+if (isEntry(import.meta.url)) {
   process.exitCode = await schemaCommand(process.argv.slice(2), {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),

@@ -19,14 +19,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import { parseScenario, ScenarioError } from '../scenario/parse.ts'
+import { parseScenario } from '../scenario/parse.ts'
 import { createRun } from '../scenario/runner.ts'
 import { describeRange } from '../scenario/metrics.ts'
 import type { Scenario } from '../scenario/types.ts'
 import { SCENES } from '../../scenes/index.ts'
 import { UsageError, parseArgs, stringFlag, type FlagSpec } from './args.ts'
 import { notADirectory, writeAllOrNothing, type OutFile } from './output.ts'
-import type { Io } from './run.ts'
+import { guard, InputError, type Io } from './run.ts'
 
 export const VALIDATE_HELP = `Usage: neuroplast validate [--full] [--only NAME…] [--out DIR]
 
@@ -86,9 +86,6 @@ export interface ValidationReport {
   figures: string[]
   wall_ms: number
 }
-
-/** Bad input with a message for the user (exit code 2). */
-class InputError extends Error {}
 
 /** Validation scenario files, sorted by item number then name. */
 export function validationFiles(dir = VALIDATION_DIR): string[] {
@@ -234,7 +231,7 @@ export function markdown(report: ValidationReport): string {
 }
 
 export async function validateCommand(argv: readonly string[], io: Io): Promise<number> {
-  try {
+  return guard(io, async () => {
     const args = parseArgs(argv, FLAGS, 'validate')
     if (args.flags.has('help')) {
       io.out(VALIDATE_HELP)
@@ -299,18 +296,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     const failed = checks.filter((c) => !c.pass).length
     io.out(`${failed ? `${failed} of ${checks.length} checks FAIL` : `all ${checks.length} checks pass`} (${report.tier} tier, ${records.length} scenario${records.length === 1 ? '' : 's'}); report in ${join(out, 'validation-report.json')}\n`)
     return report.pass ? 0 : 1
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`neuroplast: ${e.message}\n`)
-      return 2
-    }
-    if (e instanceof ScenarioError || e instanceof InputError) {
-      io.err(`${e.message}\n`)
-      return 2
-    }
-    io.err(`neuroplast: internal error: ${(e as Error)?.stack ?? String(e)}\n`)
-    return 3
-  }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

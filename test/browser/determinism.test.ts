@@ -56,15 +56,23 @@ const HINT =
 const pageHash = (page: Page) => page.evaluate('window.__neuroplast.stateHash()') as Promise<string>
 const pageParts = (page: Page) => page.evaluate('window.__neuroplast.stateHashParts()') as Promise<Record<string, string>>
 
+/** Every registry scene, plus variants that take code paths the defaults do not. */
+const CASES: { label: string; name: string; params: Record<string, unknown> }[] = [
+  ...Object.keys(SCENES).map((name) => ({ label: name, name, params: SMALL[name] ?? {} })),
+  // λ = 10 kHz × 0.1 ms = 1 event per step: the background drive draws Poisson counts per step.
+  { label: 'corticalSheet, high-rate drive', name: 'corticalSheet', params: { ...SMALL.corticalSheet, driveRate_Hz: 10000, driveWeight_nS: 0.1 } },
+]
+
 describe('same state hash in Node and in Chromium', () => {
-  for (const name of Object.keys(SCENES)) {
-    test(`${name} (seed ${SEED}, ${STEPS} steps)`, async () => {
-      const params = SMALL[name] ?? {}
+  for (const { label, name, params } of CASES) {
+    test(`${label} (seed ${SEED}, ${STEPS} steps)`, async () => {
       const sim = createSim(SCENES[name]!(params), SEED)
       const h0 = stateHash(sim)
       runSteps(sim, STEPS)
       const hN = stateHash(sim)
       expect(hN).not.toBe(h0) // the run changed the world, so equal hashes below mean something
+      // The high-rate variant really takes the per-step count path (no pending event time is kept).
+      if (label.includes('high-rate')) expect(sim.components.Drive.nextEvent_ms[1]).toBe(-1)
 
       const { page, errors } = await openPaused(`scene=${name}&params=${encodeURIComponent(JSON.stringify(params))}&seed=${SEED}`)
       expect(await page.evaluate('window.__neuroplast.sceneName')).toBe(name)

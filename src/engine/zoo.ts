@@ -171,9 +171,9 @@ export type FiringClass =
 export interface FiringFeatures {
   count: number
   rate_Hz: number
-  /** Rate over the second half of the window. */
+  /** Rate over the second half of the stimulus window (Hz) */
   lateRate_Hz: number
-  /** Rate over the first `early_ms` of the window. */
+  /** Rate over the first `early_ms` of the stimulus window (Hz) */
   earlyRate_Hz: number
   /** earlyRate / lateRate (≥ adaptRatio: adapting). */
   adaptation: number
@@ -199,7 +199,7 @@ function median(xs: number[]): number {
 }
 
 /** Bursts: maximal runs of ISIs < burstIsi_ms with a pause (or the window edge) of ≥ burstPause × their mean ISI on each side. */
-export function findBursts(spikes_ms: number[], window: { from_ms: number; to_ms: number }): { first: number; count: number }[] {
+export function findBursts(spikes_ms: number[], span: { from_ms: number; to_ms: number }): { first: number; count: number }[] {
   const { burstIsi_ms, burstPause } = CLASS_CRITERIA
   const out: { first: number; count: number }[] = []
   let i = 0
@@ -211,8 +211,8 @@ export function findBursts(spikes_ms: number[], window: { from_ms: number; to_ms
     let j = i + 1
     while (j + 1 < spikes_ms.length && spikes_ms[j + 1]! - spikes_ms[j]! < burstIsi_ms) j++
     const meanIsi = (spikes_ms[j]! - spikes_ms[i]!) / (j - i)
-    const before = i > 0 ? spikes_ms[i]! - spikes_ms[i - 1]! : spikes_ms[i]! - window.from_ms
-    const after = j + 1 < spikes_ms.length ? spikes_ms[j + 1]! - spikes_ms[j]! : window.to_ms - spikes_ms[j]!
+    const before = i > 0 ? spikes_ms[i]! - spikes_ms[i - 1]! : spikes_ms[i]! - span.from_ms
+    const after = j + 1 < spikes_ms.length ? spikes_ms[j + 1]! - spikes_ms[j]! : span.to_ms - spikes_ms[j]!
     // An onset burst needs no pause before it: the stimulus onset delimits it.
     if ((i === 0 || before >= burstPause * meanIsi) && after >= burstPause * meanIsi) out.push({ first: i, count: j - i + 1 })
     i = j + 1

@@ -159,15 +159,15 @@ export const Probe = oneOf(
   },
 )
 
-const window = z.tuple([time(), time()])
+const timeWindow = z.tuple([time(), time()])
 
 export const Expectation = z.strictObject({
   name: name(),
   metric: z.strictObject({
     probe: name(),
     reduce: z.enum(['mean', 'max', 'min', 'count']),
-    window,
-    relativeTo: window.optional(),
+    window: timeWindow,
+    relativeTo: timeWindow.optional(),
     compare: z.enum(['ratio', 'difference']).optional(),
   }),
   range: z.tuple([bound, bound]),

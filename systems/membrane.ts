@@ -151,6 +151,14 @@ function addNoise(sim: Sim, io: StepInputs, I_ext: Float64Array, n: number, sd: 
   return (I_ext[n]! += sd * normal(io.noise))
 }
 
+/*
+ * izhikevich() and lifStep() repeat the same input block (drive, noise, receptor decay and ring
+ * arrivals) on purpose: each is one monomorphic loop per model, and the block sets four locals
+ * (gA, gN, gG, I_delta) that a shared helper could only return through an object or an array —
+ * an allocation or extra loads per neuron-step in the hottest loop (docs/benchmarks.md). A change
+ * to the block must be made in both; test/membrane.test.ts checks both models against the
+ * separate-pass equations of systems/transmission.ts.
+ */
 function izhikevich(sim: Sim, list: ModelList, lo: number, hi: number, out: Uint32Array, count: number, io: StepInputs): number {
   const { ids, U } = list
   const N = sim.components.Neuron

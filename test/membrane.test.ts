@@ -6,16 +6,19 @@
  *   - `forceSpike` written directly between steps fires the neuron in the next step;
  *   - parameters all neurons of a model share are loop constants: a change made through
  *     neuronParamsChanged gives the same world as building it so, and one made without it is
- *     reported (not silently ignored).
+ *     reported (not silently ignored);
+ *   - receptor decay and arrivals, written out once per neuron model, follow the closed forms of
+ *     systems/transmission.ts in both models.
  */
 import { describe, expect, test } from 'vitest'
 import { createSim, type Sim } from '../src/engine/world.ts'
-import { addNeuron, neuronIds, removeNeuron } from '../src/engine/entities.ts'
+import { addNeuron, addSynapse, neuronIds, removeNeuron } from '../src/engine/entities.ts'
 import { runSteps } from '../src/engine/pipeline.ts'
 import { stateHash } from '../src/engine/hash.ts'
 import { load, save } from '../src/engine/snapshot.ts'
 import { corticalSheet } from '../scenes/corticalSheet.ts'
 import { activityRate_Hz, neuronParamsChanged } from '../systems/membrane.ts'
+import { nmdaNorm } from '../systems/transmission.ts'
 
 const sheet = (seed = 1) => createSim(corticalSheet({ n: 300, synapsesPerNeuron: 20 }), seed)
 
@@ -161,5 +164,40 @@ describe('shared parameters are loop constants', () => {
     runSteps(other.sim, 10)
     other.sim.components.Neuron.noiseSigma[other.ids[3]!] = 2
     expect(() => runSteps(other.sim, 256)).toThrow(/noiseSigma of neuron \d+ changed without neuronParamsChanged/)
+  })
+})
+
+describe('receptor kinetics in the fused pass, for both neuron models', () => {
+  // The input block is written out once per model (systems/membrane.ts): check each against the
+  // closed forms of systems/transmission.ts — exact exponential decay of AMPA and GABA_A, and the
+  // peak-normalised difference of exponentials of NMDA.
+  test.each(['izhikevich', 'lif'] as const)('%s: one glutamatergic and one GABAergic arrival decay as the closed forms', (model) => {
+    const dt = 0.1
+    const sim = createSim({ name: 'kinetics', clock: { dt_ms: dt }, build: () => {} }, 1)
+    // A neuron too hyperpolarised to fire, so only the receptors change.
+    const post = addNeuron(sim, { model, v_mV: -90, I_bias: model === 'lif' ? -2000 : -60 })
+    const exc = addNeuron(sim, { model, x_um: 0 })
+    const inh = addNeuron(sim, { model, excitatory: false, x_um: 0 })
+    addSynapse(sim, exc, post, { weight: 0.5, receptor: 'glutamate', delay_ms: 1 })
+    addSynapse(sim, inh, post, { weight: 0.25, receptor: 'GABA_A', delay_ms: 1 })
+    const N = sim.components.Neuron
+    N.forceSpike[exc] = 1
+    N.forceSpike[inh] = 1
+    const p = sim.params.receptors
+    const kappa = nmdaNorm(sim)
+    const R = sim.components.Receptors
+    runSteps(sim, 1) // spikes at step 0 …
+    runSteps(sim, 9) // … arrive at step 10 (delay 1 ms)
+    expect(R.g_AMPA[post]).toBe(0)
+    for (let k = 0; k <= 200; k++) {
+      runSteps(sim, 1)
+      const t = k * dt // time since arrival
+      expect(R.g_AMPA[post]).toBeCloseTo(0.5 * Math.exp(-t / p.tauAMPA_ms), 12)
+      expect(R.g_GABA[post]).toBeCloseTo(0.25 * Math.exp(-t / p.tauGABA_ms), 12)
+      const gN = R.nmdaDecay[post]! - R.nmdaRise[post]!
+      const expected = 0.5 * p.nmdaRatio * kappa * (Math.exp(-t / p.tauNMDAdecay_ms) - Math.exp(-t / p.tauNMDArise_ms))
+      expect(gN).toBeCloseTo(expected, 12)
+    }
+    expect(N.spiked[post]).toBe(0)
   })
 })

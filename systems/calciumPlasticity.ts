@@ -49,7 +49,8 @@
  *
  * Rules: `params.calciumRules` is read at every event, so a rule edited in place (a drug, a
  * scenario) acts from the next event on; the list and each rule object are checked when first
- * used (values edited in place later are not re-checked).
+ * used (values edited in place later are not re-checked). Drugs (systems/drugs.ts) act the same
+ * way: C_pre × nmdaGain (APV), γ_p × camkii (KN-93) from the next event on.
  *
  * Randomness: stream 'calcium', one normal deviate per piece above threshold (σ > 0), drawn in the
  * order above, so a snapshot-restored world draws the same numbers.
@@ -69,6 +70,8 @@ import { clearEntity, ensure } from '../src/engine/store.ts'
 import { exp, log } from '../src/engine/detmath.ts'
 import { stream, type Stream } from '../src/engine/rng.ts'
 import { advanceRho, cubicFlow } from './calciumIntegrate.ts'
+import { drugEffects, hasDrugEffects } from './drugs.ts'
+import type { DrugEffects } from '../components/drugs.ts'
 
 export { advanceRho, cubicFlow } from './calciumIntegrate.ts'
 import { calciumRuleIndex, calciumGain, MAX_CALCIUM_RULES, validateCalciumRule, validateCalciumRules, type CalciumRule } from '../components/calcium.ts'
@@ -223,8 +226,24 @@ function rulesInUse(sim: Sim, c: CalciumCache): CalciumRule[] {
     validateCalciumRule(rules[q], `params.calciumRules[${q}] "${rules[q]!.name}"`)
     checked.add(rules[q]!)
   }
-  return rules
+  return withDrugs(sim, rules)
 }
+
+/**
+ * The rules as the drugs in the bath make them (systems/drugs.ts): the presynaptic influx is NMDA
+ * calcium (Graupner & Brunel 2012), so C_pre × nmdaGain (APV abolishes it); LTP induction needs
+ * CaMKII, so γ_p × camkii (KN-93). Without drugs, the rules themselves. Cached per (rules, bath).
+ */
+function withDrugs(sim: Sim, rules: CalciumRule[]): CalciumRule[] {
+  const fx = drugEffects(sim)
+  if (!hasDrugEffects(fx)) return rules
+  const hit = drugRules.get(rules)
+  if (hit !== undefined && hit.fx === fx) return hit.rules
+  const adjusted = rules.map((r) => ({ ...r, Cpre: r.Cpre * fx.nmdaGain, gammaP: r.gammaP * fx.camkii }))
+  drugRules.set(rules, { fx, rules: adjusted })
+  return adjusted
+}
+const drugRules = new WeakMap<CalciumRule[], { fx: DrugEffects; rules: CalciumRule[] }>()
 
 // ---------------------------------------------------------------------------------------------
 // The system

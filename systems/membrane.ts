@@ -15,6 +15,11 @@
  * LIF (forward Euler): C V' = g_L(E_L − V) + I;  V ≥ V_th ⇒ V ← V_reset, held for t_ref.
  * A neuron with `forceSpike` set (electrode, sensory channel) fires this step whatever its state.
  *
+ * Drugs (systems/drugs.ts, components/drugs.ts): conductance arrivals are scaled by the bath's
+ * ampaGain (CNQX), nmdaGain (APV, D-serine) and gabaGain (bicuculline) — factors of exactly 1
+ * without drugs, so drug-free runs are bit-identical. Under TTX no spike is emitted: threshold
+ * crossings reset silently, forced spikes fail, and background drive delivers nothing.
+ *
  * Averaged rate (τ = activityTau_ms), what `Neuron.rate_Hz` stands for:
  *   r(t) = Σ_spikes (1000/τ) · exp(−(t − t_spike)/τ) Hz  (≡ r ← r·exp(−dt/τ) + [spike]·1000/τ per step).
  * It is kept lazily: `rate_Hz` holds r just after the neuron's last spike (at `lastSpike_ms`) and
@@ -57,6 +62,7 @@ import { exp } from '../src/engine/detmath.ts'
 import { stream, normal, type Stream } from '../src/engine/rng.ts'
 import { receptorConstants, R_DA, R_DR, R_DD, R_DG, R_RK } from './transmission.ts'
 import { driveEvents, driveStep, stimulationFlags } from './stimulation.ts'
+import { drugEffects } from './drugs.ts'
 import { anyForced, cacheFor, checkShared, clearSpiked, recordSpikes, U_BIAS, U_LIF, U_NOISE, type ModelList } from './membraneCache.ts'
 
 export { activityRate_Hz, neuronParamsChanged } from './membraneCache.ts'
@@ -96,13 +102,17 @@ export function membrane(sim: Sim): void {
     current: flags === undefined || flags.current,
   }
   loopConstants(sim)
-  // The drive keys its method cache on the rate per event; the world's dt is given per step.
-  if (io.drive !== undefined) driveStep(sim.time.dt_ms)
+  const ttx = drugEffects(sim).spikesBlocked
+  // The drive keys its method cache on the rate per event; the world's dt is given per step. Under
+  // TTX its events are drawn but deliver nothing (the spiking tissue it stands for is silent).
+  if (io.drive !== undefined) driveStep(sim.time.dt_ms, ttx ? 0 : 1)
   let count = 0
   // In chunks: V8 then optimizes the loops as ordinary calls within a few steps, instead of
   // sometimes running them for thousands of steps as on-stack-replaced code (measured 1.5× slower).
   for (let lo = 0; lo < izh.length; lo += CHUNK) count = izhikevich(sim, c.izh, lo, Math.min(lo + CHUNK, izh.length), sp.ids, count, io)
   for (let lo = 0; lo < lif.length; lo += CHUNK) count = lifStep(sim, c.lif, lo, Math.min(lo + CHUNK, lif.length), sp.ids, count, io)
+  // TTX: no action potential this step — threshold crossings were reset silently, forced spikes fail.
+  if (ttx) count = 0
   sp.count = count
   // Each list is ascending; only a mixed world needs the two merged.
   if (izh.length > 0 && lif.length > 0 && count > 1) sp.ids.subarray(0, count).sort()
@@ -122,6 +132,10 @@ const K_MG = 7
 const K_EA = 8
 const K_EN = 9
 const K_EG = 10
+/** Drug gains on conductance arrivals (systems/drugs.ts): AMPA, NMDA (folded into its increment), GABA_A. */
+const K_GA = 11
+const K_RKN = 12
+const K_GG = 13
 
 function loopConstants(sim: Sim): void {
   const rp = sim.params.receptors
@@ -133,6 +147,10 @@ function loopConstants(sim: Sim): void {
   K[K_EA] = rp.E_AMPA_mV
   K[K_EN] = rp.E_NMDA_mV
   K[K_EG] = rp.E_GABA_mV
+  const fx = drugEffects(sim)
+  K[K_GA] = fx.ampaGain
+  K[K_RKN] = K[R_RK]! * fx.nmdaGain
+  K[K_GG] = fx.gabaGain
 }
 
 /**
@@ -169,7 +187,9 @@ function izhikevich(sim: Sim, list: ModelList, lo: number, hi: number, out: Uint
   const dR = k[R_DR]!
   const dD = k[R_DD]!
   const dG = k[R_DG]!
-  const rk = k[R_RK]!
+  const rk = k[K_RKN]!
+  const ga = k[K_GA]!
+  const gg = k[K_GG]!
   const dt = k[K_DT]!
   const h = dt * 0.5
   const t = k[K_T]!
@@ -224,18 +244,18 @@ function izhikevich(sim: Sim, list: ModelList, lo: number, hi: number, out: Uint
       const w = glu[j]!
       const sR = nmdaRise[n]! * dR + w * rk
       const sD = nmdaDecay[n]! * dD + w * rk
-      gA += w
+      gA += w * ga
       glu[j] = 0
       nmdaRise[n] = sR
       nmdaDecay[n] = sD
       gN = sD - sR
     }
     if (ampa !== null) {
-      gA += ampa[j]!
+      gA += ampa[j]! * ga
       ampa[j] = 0
     }
     if (gaba !== null) {
-      gG += gaba[j]!
+      gG += gaba[j]! * gg
       gaba[j] = 0
     }
     if (delta !== null) {
@@ -285,7 +305,9 @@ function lifStep(sim: Sim, list: ModelList, lo: number, hi: number, out: Uint32A
   const dR = k[R_DR]!
   const dD = k[R_DD]!
   const dG = k[R_DG]!
-  const rk = k[R_RK]!
+  const rk = k[K_RKN]!
+  const ga = k[K_GA]!
+  const gg = k[K_GG]!
   const dt = k[K_DT]!
   const t = k[K_T]!
   const tEnd = t + dt
@@ -343,18 +365,18 @@ function lifStep(sim: Sim, list: ModelList, lo: number, hi: number, out: Uint32A
       const w = glu[j]!
       const sR = nmdaRise[n]! * dR + w * rk
       const sD = nmdaDecay[n]! * dD + w * rk
-      gA += w
+      gA += w * ga
       glu[j] = 0
       nmdaRise[n] = sR
       nmdaDecay[n] = sD
       gN = sD - sR
     }
     if (ampa !== null) {
-      gA += ampa[j]!
+      gA += ampa[j]! * ga
       ampa[j] = 0
     }
     if (gaba !== null) {
-      gG += gaba[j]!
+      gG += gaba[j]! * gg
       gaba[j] = 0
     }
     if (delta !== null) {

@@ -259,7 +259,7 @@ function channels(sim: Sim, t: number, dt: number): void {
 export function driveEvents(sim: Sim, rng: Stream, n: number, j: number, t: number, tEnd: number): void {
   const D = sim.components.Drive
   const count = poissonEvents(rng, D.nextEvent_ms, n, D.rate_Hz[n]!, t, tEnd)
-  if (count > 0) channel(sim.indices.delay, D.receptor[n]!)[j]! += D.weight[n]! * count
+  if (count > 0 && lastDrive[3] !== 0) channel(sim.indices.delay, D.receptor[n]!)[j]! += D.weight[n]! * count
 }
 
 /**
@@ -272,11 +272,12 @@ export const DRIVE_COUNT_MIN_EVENTS = 0.5
 
 /**
  * What poissonEvents derived from the last (rate, dt) it saw — neighbours usually share a rate:
- * [rate_Hz, dt_ms, mean interval (ms), or −1 for the count method], and the count method's table.
+ * [rate_Hz, dt_ms, mean interval (ms), or −1 for the count method, delivery on (1) or off (0)], and
+ * the count method's table.
  * Keyed on the rate alone on the path of every event (one compare, as before the count method);
  * the world's dt is set once per step by `driveStep`.
  */
-const lastDrive = new Float64Array([NaN, NaN, NaN])
+const lastDrive = new Float64Array([NaN, NaN, NaN, 1])
 let lastTable: PoissonTable | null = null
 /** Count tables by λ, for worlds whose neurons have different rates (bounded). */
 const tables = new Map<number, PoissonTable>()
@@ -285,7 +286,9 @@ const tables = new Map<number, PoissonTable>()
  * Once per membrane step: the world's dt. A world with another dt than the last one seen (two
  * worlds stepped in turn) drops the cache above.
  */
-export function driveStep(dt: number): void {
+export function driveStep(dt: number, gain = 1): void {
+  // gain 0: the events are drawn (the streams stay in step) but deliver nothing (TTX, systems/drugs.ts).
+  lastDrive[3] = gain
   if (dt !== lastDrive[1]) {
     lastDrive[0] = NaN
     lastDrive[1] = dt

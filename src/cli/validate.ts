@@ -4,8 +4,9 @@
  * table (item, metric, expected, measured, pass), write DIR/validation-report.json, DIR/validation.md
  * and figures, and exit 1 when a check fails.
  *
- * Tiers: quick (default; inside `npm test`) runs each scenario once with its file's seed; --full runs
- * it with 5 seeds (the file's seed and the next four) and judges the median of each measured value
+ * Tiers: quick (default; inside `npm test`) runs each scenario once with its file's seed, leaving
+ * out publication-scale files marked `tier: full` unless --only names them; --full runs all, each
+ * with 5 seeds (the file's seed and the next four) and judges the median of each measured value
  * (VALIDATION.md: stochastic items run ≥ 5 seeds). Deterministic scenarios give 5 equal values.
  * Each file's comments justify its tolerances for either tier.
  *
@@ -84,6 +85,8 @@ export interface ValidationReport {
   checks: CheckRow[]
   scenarios: ScenarioRecord[]
   figures: string[]
+  /** Scenarios of the full tier left out of a quick run. */
+  skipped: string[]
   wall_ms: number
 }
 
@@ -224,6 +227,7 @@ export function markdown(report: ValidationReport): string {
     '## Scenarios',
     '',
     ...report.scenarios.map((s) => `- item ${s.item}: ${s.scenario} — \`${s.file}\`, seeds ${s.seeds.join(', ')}, ${Math.round(s.simulated_ms) / 1000} s simulated per seed`),
+    ...(report.skipped.length ? ['', `Full-tier scenarios not run in this tier: ${report.skipped.map((f) => `\`${f}\``).join(', ')}.`] : []),
     '',
   ]
   if (report.figures.length) lines.push('## Figures', '', ...report.figures.map((f) => `![${f}](${f})`), '')
@@ -259,6 +263,9 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
       return parseScenario(text, relative(process.cwd(), f) || f)
     })
 
+    // The quick tier leaves out publication-scale scenarios (`tier: full`) unless they are named.
+    const skipped = !full && only.length === 0 ? scenarios.filter((s) => s.tier === 'full') : []
+    for (const s of skipped) scenarios.splice(scenarios.indexOf(s), 1)
     const t0 = performance.now()
     const checks: CheckRow[] = []
     const records: ScenarioRecord[] = []
@@ -283,6 +290,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
       checks,
       scenarios: records,
       figures,
+      skipped: skipped.map((s) => s.file),
       wall_ms: Math.round(performance.now() - t0),
     }
     files_out.push({ path: join(out, 'validation-report.json'), data: JSON.stringify(report, null, 2) + '\n' })
@@ -294,7 +302,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     }
     io.out(table(checks))
     const failed = checks.filter((c) => !c.pass).length
-    io.out(`${failed ? `${failed} of ${checks.length} checks FAIL` : `all ${checks.length} checks pass`} (${report.tier} tier, ${records.length} scenario${records.length === 1 ? '' : 's'}); report in ${join(out, 'validation-report.json')}\n`)
+    io.out(`${failed ? `${failed} of ${checks.length} checks FAIL` : `all ${checks.length} checks pass`} (${report.tier} tier, ${records.length} scenario${records.length === 1 ? '' : 's'}${skipped.length ? `; ${skipped.length} full-tier scenario${skipped.length === 1 ? '' : 's'} left out: --full runs them` : ''}); report in ${join(out, 'validation-report.json')}\n`)
     return report.pass ? 0 : 1
   })
 }

@@ -16,6 +16,7 @@ import { createClock, type Clock } from './clock.ts'
 import { createDelayRing, type DelayRing } from './delay.ts'
 import { createAdjacency, type Adjacency } from './adjacency.ts'
 import type { ProtocolState, ChannelState } from './protocols.ts'
+import type { DrugName } from '../../components/drugs.ts'
 
 export type Integrator = 'euler' | 'izhikevich2003'
 
@@ -31,6 +32,8 @@ export interface ReceptorParams {
   Mg_mM: number
   /** NMDA peak conductance as a fraction of the AMPA weight of a glutamatergic synapse. */
   nmdaRatio: number
+  /** Resting occupancy of the NMDA co-agonist (glycine/D-serine) site, 0–1; absent: 1 (saturated). See components/drugs.ts. */
+  coagonistOccupancy?: number
 }
 
 /** Everything about a world that is a number or a name rather than a per-entity store (JSON-able). */
@@ -127,6 +130,8 @@ export interface Sim {
     nextProtocolId: number
     /** Presynaptic calcium influxes still on their way (systems/calciumPlasticity.ts); absent until used. */
     calcium?: { pending: number[] }
+    /** Drugs in the bath: name → concentration (µM); absent when none (systems/drugs.ts). */
+    drugs?: Partial<Record<DrugName, number>>
   }
   readonly indices: { synapses: Adjacency; delay: DelayRing; neurons: NeuronList }
   readonly events: EventRing

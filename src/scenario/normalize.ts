@@ -9,7 +9,8 @@ import type { ProtocolSpec } from '../engine/protocols.ts'
 import { PRESETS, validateProtocol } from '../engine/protocols.ts'
 import { issueAt, pathString, type PathKey, type ScenarioIssue } from './errors.ts'
 import { INFINITY_TEXT, type ProtocolInput, type ScenarioInput, type ProbeInput } from './schema.ts'
-import { formatTime, parseFrequency_Hz, parseTime_ms } from './units.ts'
+import { CONCENTRATION, formatTime, parseFrequency_Hz, parseQuantity, parseTime_ms } from './units.ts'
+import { DRUG_NAMES, drugNamed } from '../../components/drugs.ts'
 import { REDUCES, type ElectrodeDef, type ExpectDef, type ProbeDef, type Scenario, type SourcePos, type TimelineAction } from './types.ts'
 
 /** Defaults of optional fields (documented in the file format, scenes/quickstart.yaml). */
@@ -84,6 +85,21 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
       const freq_Hz = parseFrequency_Hz(p.freq)
       if (!(freq_Hz > 0)) problem(['timeline', index, 'pair', 'freq'], 'must be > 0')
       timeline.push({ kind: 'pair', at_ms, index, pre: p.pre, post: p.post, dt_ms: t(p.dt, true), freq_Hz, count: p.count })
+    } else if (a.drug) {
+      const d = a.drug
+      const path = ['timeline', index, 'drug'] as PathKey[]
+      if ((d.apply === undefined) === (d.wash === undefined)) problem(path, 'expected exactly one of apply: <drug> or wash: <drug>')
+      else {
+        const op = d.apply !== undefined ? 'apply' : 'wash'
+        const given = (d.apply ?? d.wash)!
+        const spec = drugNamed(given)
+        if (!spec) problem([...path, op], `unknown drug "${given}" (drugs: ${DRUG_NAMES.join(', ')})`)
+        if (op === 'wash' && d.concentration !== undefined) problem([...path, 'concentration'], 'a concentration goes with apply, not wash')
+        const concentration_uM = d.concentration !== undefined ? parseQuantity(d.concentration, CONCENTRATION) : undefined
+        if (spec) timeline.push({ kind: 'drug', at_ms, index, drug: spec.name, op, ...(concentration_uM !== undefined ? { concentration_uM } : {}) })
+      }
+    } else if (a.advance !== undefined) {
+      timeline.push({ kind: 'advance', at_ms, index, duration_ms: t(a.advance) })
     }
   })
   // Stable: equal times keep file order.
@@ -164,6 +180,7 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
     description: f.description ?? '',
     scene: { builder: f.scene.builder, params: { ...(f.scene.params ?? {}) } },
     seed: f.seed ?? DEFAULTS.seed,
+    tier: f.tier ?? 'quick',
     duration_ms,
     clock,
     electrodes,

@@ -14,7 +14,8 @@
 import { query } from 'bitecs'
 import type { Sim } from '../engine/world.ts'
 import { createSim } from '../engine/world.ts'
-import { runSteps, type StepObserver } from '../engine/pipeline.ts'
+import { fastForward, runSteps, type StepObserver } from '../engine/pipeline.ts'
+import { applyDrug, washDrug } from '../../systems/drugs.ts'
 import { addElectrode, electrodeTargets, isNeuron, neuronIds } from '../engine/entities.ts'
 import { startProtocol } from '../engine/protocols.ts'
 import { load, SnapshotError } from '../engine/snapshot.ts'
@@ -127,6 +128,10 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
 
   const apply = (a: TimelineAction): void => {
     if (a.kind === 'stimulate') startProtocol(sim, electrodes[a.electrode]!, a.protocol)
+    else if (a.kind === 'drug') {
+      if (a.op === 'apply') applyDrug(sim, a.drug, a.concentration_uM)
+      else washDrug(sim, a.drug)
+    } else if (a.kind === 'advance') fastForward(sim, a.duration_ms)
     else
       // The pair sequence starts at `at` with whichever pulse comes first (post first when dt < 0).
       startProtocol(sim, electrodes[a.pre]!, {

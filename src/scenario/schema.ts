@@ -20,7 +20,7 @@
  */
 import * as z from 'zod'
 import { PRESETS } from '../engine/protocols.ts'
-import { FREQUENCY, TIME, parseQuantity, quantityHint, quantityPattern, type Dimension } from './units.ts'
+import { CONCENTRATION, FREQUENCY, TIME, parseQuantity, quantityHint, quantityPattern, type Dimension } from './units.ts'
 
 function quantity(dim: Dimension, signed = false) {
   const hint = quantityHint(dim, signed)
@@ -52,6 +52,7 @@ export function describe(v: unknown): string {
 export const time = () => quantity(TIME)
 export const signedTime = () => quantity(TIME, true)
 export const frequency = () => quantity(FREQUENCY)
+export const concentration = () => quantity(CONCENTRATION)
 const name = () => z.string().min(1)
 const count = () => z.number().int().min(1)
 const positive = () => z.number().positive()
@@ -140,6 +141,10 @@ export const Action = oneOf(
   {
     stimulate: z.strictObject({ electrode: name(), protocol: Protocol }),
     pair: z.strictObject({ pre: name(), post: name(), dt: signedTime(), freq: frequency(), count: count() }),
+    drug: z
+      .strictObject({ apply: name().optional(), wash: name().optional(), concentration: concentration().optional() })
+      .meta({ description: 'apply a drug to the bath (at its usual concentration unless one is given) or wash it out; drugs: APV, CNQX, bicuculline, TTX, anisomycin, KN-93, D-serine (components/drugs.ts)' }),
+    advance: time().meta({ description: 'fast-forward slow time by this much without spiking (slow systems only, e.g. "48 h")' }),
   },
 )
 
@@ -178,6 +183,7 @@ export const ScenarioFile = z.strictObject({
   description: z.string().optional(),
   scene: z.strictObject({ builder: name(), params: z.record(z.string(), z.unknown()).optional() }),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  tier: z.enum(['quick', 'full']).optional().meta({ description: 'validation tier: "full" scenarios run only under `neuroplast validate --full` (default quick)' }),
   duration: time(),
   clock: z.strictObject({ dt: time().optional(), slowTick: time().optional(), timeWarp: positive().optional() }).optional(),
   electrodes: z.record(name(), Electrode).optional(),

@@ -50,7 +50,22 @@ export interface PairAction extends ActionBase {
   count: number
 }
 
-export type TimelineAction = StimulateAction | PairAction
+export interface DrugAction extends ActionBase {
+  kind: 'drug'
+  /** Canonical drug name (components/drugs.ts). */
+  drug: string
+  op: 'apply' | 'wash'
+  /** Bath concentration (µM) for 'apply'; undefined: the drug's usual bath concentration. */
+  concentration_uM?: number
+}
+
+export interface AdvanceAction extends ActionBase {
+  kind: 'advance'
+  /** Slow time to fast-forward (ms), slow systems only. */
+  duration_ms: number
+}
+
+export type TimelineAction = StimulateAction | PairAction | DrugAction | AdvanceAction
 
 export type ProbeDef =
   | { name: string; kind: 'rate'; population?: string; bin_ms: number }
@@ -95,6 +110,8 @@ export interface Scenario {
   description: string
   scene: { builder: string; params: Record<string, unknown> }
   seed: number
+  /** Validation tier: 'full' scenarios run only under `validate --full`. */
+  tier: 'quick' | 'full'
   duration_ms: number
   clock: ClockOverrides
   electrodes: ElectrodeDef[]

@@ -11,6 +11,7 @@
  * |-----------|-------------|---------------------------------------|
  * | time      | ms          | ms, s, min, h, d                      |
  * | frequency | Hz          | Hz, kHz                               |
+ * | concentration | µM      | nM, uM, µM, mM                        |
  */
 
 export interface Dimension {
@@ -23,6 +24,7 @@ export interface Dimension {
 
 export const TIME: Dimension = { name: 'time', units: { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }, example: '500 ms' }
 export const FREQUENCY: Dimension = { name: 'frequency', units: { Hz: 1, kHz: 1000 }, example: '100 Hz' }
+export const CONCENTRATION: Dimension = { name: 'concentration', units: { nM: 0.001, uM: 1, 'µM': 1, mM: 1000 }, example: '50 uM' }
 
 const NUMBER = '(\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?'
 

@@ -58,6 +58,7 @@
  * | tripletVisualMinimal     | triplet | 0       | 6.5e−3 | 7.1e−3  | 0       | 16.8 / 33.7  | – / 114      | allToAll | P&G 2006 Table 3, minimal |
  * | tripletHippoMinimal      | triplet | 5.3e−3  | 8e−3   | 3.5e−3  | 0       | 16.8 / 33.7  | – / 40       | allToAll | P&G 2006 Table 4 (hippocampal cultures, Wang et al. 2005), minimal |
  * | tripletHippoNearestMinimal | triplet | 4.6e−3 | 9.1e−3 | 3e−3   | 0       | 16.8 / 33.7  | – / 48       | nearest  | P&G 2006 Table 4, nearest-spike minimal |
+ * | songAbbott2000           | pair    | 7.5e−4  | –      | 7.875e−4| –       | 20 / 20      | –            | allToAll | Song et al. 2000 in nS: g_max = 0.015·g_L = 0.15 nS (g_L = 10 nS), A+ = 0.005·g_max, A− = 1.05·A+ |
  * τ+ = 16.8 ms and τ− = 33.7 ms are Bi & Poo's (2001) fits, fixed in every row of Pfister &
  * Gerstner. Where A3− = 0, τx is never read (101 ms is kept as a harmless placeholder). The
  * amplitudes are per pairing on a weight scale of 1 (Song et al.: A+ = 0.005 · g_max with
@@ -133,6 +134,9 @@ export const STDP_RULES: readonly StdpRule[] = [
   triplet('tripletVisualMinimal', [0, 6.5e-3, 7.1e-3, 0], 101, 114, 'allToAll'),
   triplet('tripletHippoMinimal', [5.3e-3, 8e-3, 3.5e-3, 0], 101, 40, 'allToAll'),
   triplet('tripletHippoNearestMinimal', [4.6e-3, 9.1e-3, 3e-3, 0], 101, 48, 'nearest'),
+  // Song, Miller & Abbott (2000) in nS for a membrane with g_L = 10 nS: g_max = 0.015 g_L = 0.15 nS,
+  // A+ = 0.005 g_max, A− = 1.05 A+ (scenes/songAbbott.ts).
+  { ...pair('songAbbott2000', 'additive', 'allToAll'), Aplus: 0.005 * 0.15, Aminus: 1.05 * 0.005 * 0.15, wMax: 0.15 },
 ]
 
 const PAIR_KEYS = ['name', 'kind', 'Aplus', 'Aminus', 'tauPlus_ms', 'tauMinus_ms', 'weightDependence', 'pairing', 'wMax']

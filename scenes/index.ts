@@ -8,6 +8,13 @@ import { hippocampalSlice } from './hippocampalSlice.ts'
 import { corticalSheet } from './corticalSheet.ts'
 import { izhikevich2003 } from './izhikevich2003.ts'
 import { plasticPairs } from './plasticPairs.ts'
+import { songAbbott } from './songAbbott.ts'
+import { vogels2011 } from './vogels2011.ts'
+import { calciumControlScene } from './calciumControl.ts'
+import { bcmPatterns } from './bcmPatterns.ts'
+import { scalingNetwork } from './scalingNetwork.ts'
+import { taggingNeuron } from './taggingNeuron.ts'
+import { izhikevich2007 } from './izhikevich2007.ts'
 
 export type SceneBuilder = (params?: SceneParams) => Scene
 
@@ -16,6 +23,13 @@ export const SCENES: Record<string, SceneBuilder> = {
   corticalSheet,
   izhikevich2003,
   plasticPairs,
+  songAbbott,
+  vogels2011,
+  calciumControl: calciumControlScene,
+  bcmPatterns,
+  scalingNetwork,
+  taggingNeuron,
+  izhikevich2007,
 }
 
 export { SceneParamError } from './params.ts'

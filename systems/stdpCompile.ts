@@ -190,7 +190,8 @@ function buildInRows(c: StdpCache, adj: Adjacency, rule: Uint8Array, pre: Uint32
   const { postStart, postSyn } = adj
   const rows = adj.rows
   let count = 0
-  for (let k = 0; k < postSyn.length; k++) if (rule[postSyn[k]!] !== 0) count++
+  // `?? 0`: an unused (short) Plasticity store reads as rule 0 (src/engine/store.ts, growWith).
+  for (let k = 0; k < postSyn.length; k++) if ((rule[postSyn[k]!] ?? 0) !== 0) count++
   const inStart = new Uint32Array(rows + 1)
   const inSyn = new Uint32Array(count)
   const inPre = new Uint32Array(count)
@@ -200,7 +201,7 @@ function buildInRows(c: StdpCache, adj: Adjacency, rule: Uint8Array, pre: Uint32
     inStart[n] = j
     for (let k = postStart[n]!; k < postStart[n + 1]!; k++) {
       const s = postSyn[k]!
-      const q = rule[s]!
+      const q = rule[s] ?? 0
       if (q === 0) continue
       inSyn[j] = s
       inPre[j] = pre[s]!

@@ -72,7 +72,7 @@ describe('neuroplast run', { timeout: 60_000 }, () => {
       expect(x.pass).toBe(true)
     }
     const files = readdirSync(out).sort()
-    expect(files).toEqual(['ca1_rate.csv', 'ca1_spikes.csv', 'ca1_v.csv', 'int_rate.csv', 's1_spikes.csv', 's1_weight.csv', 'summary.json'])
+    expect(files).toEqual(['ca1_rate.csv', 'ca1_spikes.csv', 'ca1_v.csv', 'figures', 'int_rate.csv', 'report.html', 's1_spikes.csv', 's1_weight.csv', 'summary.json'])
     const rate = readFileSync(join(out, 'ca1_rate.csv'), 'utf8').trim().split('\n')
     expect(rate[0]).toBe('t_ms,rate_Hz,spikes,neurons')
     expect(rate).toHaveLength(201) // 2 s in 10 ms bins, plus the header

@@ -156,7 +156,7 @@ describe('drugs in the engine', () => {
   })
 
   test('Graupner–Brunel: APV scales the pre-borne (NMDA) calcium, KN-93 potentiation', () => {
-    // A deterministic DP synapse, DOWN, paired at +10 ms (LTP in the paper) 30 times at 1 Hz.
+    // A deterministic DP synapse, DOWN, paired at +10 ms (LTP in the paper) 12 times at 1 Hz.
     const DET = { ...CALCIUM_RULES.find((r) => r.name === 'DP')!, name: 'DPdet', sigma: 0 }
     const APV_GAIN = 1 - 50 / 53
     const NO_PRE = { ...DET, name: 'DPapv', Cpre: DET.Cpre * APV_GAIN }
@@ -174,7 +174,7 @@ describe('drugs in the engine', () => {
           syn.push(addSynapse(s, pre, post, { weight: 1e-5, receptor: 'delta', delay_ms: 1, calcium: { rule: ruleName, rho: 0 } }))
           const e1 = addElectrode(s, { x_um: 0, y_um: 0, radius_um: 2 })
           const e2 = addElectrode(s, { x_um: 0, y_um: 10, radius_um: 2 })
-          startProtocol(s, e1, { kind: 'pairing', postElectrode: e2, dt_ms: 10, freq_Hz: 1, count: 30 })
+          startProtocol(s, e1, { kind: 'pairing', postElectrode: e2, dt_ms: 10, freq_Hz: 1, count: 12 })
         },
       }
       const sim = createSim(scene, 1)
@@ -183,16 +183,18 @@ describe('drugs in the engine', () => {
     const rho = (drug?: string, ruleName?: string) => {
       const w = make(ruleName)
       if (drug) applyDrug(w.sim, drug)
-      run(w.sim, 30_500)
+      run(w.sim, 12_500)
       return w.sim.components.Calcium.rho[w.s]!
     }
     const control = rho()
-    expect(control).toBeGreaterThan(0.3) // potentiating drift
+    expect(control).toBeGreaterThan(0.1) // potentiating drift
     // The drug acts exactly as the rule with the scaled parameter (C_pre from NMDA, γ_p needs CaMKII).
-    expect(rho('APV')).toBeCloseTo(rho(undefined, 'DPapv'), 12)
-    expect(rho('APV')).not.toBeCloseTo(control, 2)
-    expect(rho('KN-93')).toBeCloseTo(rho(undefined, 'DPkn93'), 12)
-    expect(rho('KN-93')).toBeLessThan(0.05) // potentiation gone
+    const apv = rho('APV')
+    expect(apv).toBeCloseTo(rho(undefined, 'DPapv'), 12)
+    expect(apv).not.toBeCloseTo(control, 2)
+    const kn93 = rho('KN-93')
+    expect(kn93).toBeCloseTo(rho(undefined, 'DPkn93'), 12)
+    expect(kn93).toBeLessThan(0.02) // potentiation gone
   })
 
   test('a snapshot carries the bath; the loaded world continues identically', () => {

@@ -141,7 +141,7 @@ describe('bad input', () => {
     expect(entityIndexOf(sim).maxId).toBe(maxId)
     const s = addSynapse(sim, a, b, { weight: 1 })
     expect(() => setStdpRule(sim, s, 'nope')).toThrow(/unknown STDP rule/)
-    expect(sim.components.Plasticity.rule[s]).toBe(0)
+    expect(sim.components.Plasticity.rule[s] ?? 0).toBe(0) // an unused rule store stays unallocated (src/engine/store.ts, growWith)
     expect(() => setStdpRule(sim, 999, 1)).toThrow(/999 is not a live synapse/)
   })
 

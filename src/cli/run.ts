@@ -19,6 +19,7 @@ import { SCENES } from '../../scenes/index.ts'
 import { UsageError, intFlag, parseArgs, positiveFlag, stringFlag, type FlagSpec } from './args.ts'
 import { fileSafe, isDirectory, notADirectory, writeAllOrNothing, type OutFile } from './output.ts'
 import { createProgress } from './progress.ts'
+import { buildReport } from './report.ts'
 
 export interface Io {
   out: (s: string) => void
@@ -31,7 +32,8 @@ Run a scenario file headless: build its scene, place its electrodes, play its ti
 its probes, and check its expectations.
 
 Options:
-  --out DIR               write DIR/summary.json and one CSV per probe (DIR/<probe>.csv)
+  --out DIR               write DIR/summary.json, one CSV per probe (DIR/<probe>.csv), a report
+                          with plots (DIR/report.html) and the plots as SVG (DIR/figures/<probe>.svg)
   --seed N                world seed (default: the file's seed)
   --duration-ms T         end the run at T ms of scenario time (default: the file's duration)
   --save-snapshot FILE    save the world at the end of the run
@@ -151,16 +153,41 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     const summary = run.summary(Math.round(wall_ms * 10) / 10)
 
     const files: OutFile[] = []
-    const used = new Set<string>(['summary.json'])
+    const used = new Set<string>()
     const csvs: Record<string, string> = {}
+    const svgs: Record<string, string> = {}
     for (const r of run.recorders) {
-      let name = `${fileSafe(r.def.name)}.csv`
-      for (let k = 2; used.has(name); k++) name = `${fileSafe(r.def.name)}-${k}.csv`
-      used.add(name)
-      csvs[r.def.name] = name
-      files.push({ path: join(out, name), data: probeCsv(r) })
+      let stem = fileSafe(r.def.name)
+      for (let k = 2; used.has(stem); k++) stem = `${fileSafe(r.def.name)}-${k}`
+      used.add(stem)
+      csvs[r.def.name] = `${stem}.csv`
+      svgs[r.def.name] = `figures/${stem}.svg`
+      files.push({ path: join(out, csvs[r.def.name]!), data: probeCsv(r) })
     }
-    const record = { ...summary, build_ms, files: { probes: csvs }, snapshot: { from: fromFile ?? null, saved: saveFile ?? null } }
+    // A fork variant's records, from its fork on: DIR/<probe>@<variant>.csv.
+    for (const v of run.variants ?? [])
+      for (const r of v.recorders) {
+        const key = `${r.def.name}@${v.name}`
+        csvs[key] = `${csvs[r.def.name]!.replace(/\.csv$/, '')}@${fileSafe(v.name)}.csv`
+        files.push({ path: join(out, csvs[key]!), data: probeCsv(r) })
+      }
+    const svgFile = (probe: string, variant?: string) => (variant === undefined ? svgs[probe]! : svgs[probe]!.replace(/\.svg$/, `.${fileSafe(variant)}.svg`))
+    const { html, figures } = buildReport({ summary: { ...summary, build_ms }, scenario, recorders: run.recorders, variants: run.variants ?? [], csv: csvs, svgFile })
+    const figureFiles: Record<string, string> = {}
+    for (const f of figures) {
+      figureFiles[f.variant === undefined ? f.probe : `${f.probe}@${f.variant}`] = f.file
+      files.push({ path: join(out, f.file), data: f.svg })
+    }
+    // Worlds kept by `snapshot` actions: DIR/<name>.npls (`name@variant` in a fork variant).
+    const kept: Record<string, string> = {}
+    for (const k of run.snapshots ?? []) {
+      let name = `${fileSafe(k.name)}.npls`
+      for (let n = 2; Object.values(kept).includes(name); n++) name = `${fileSafe(k.name)}-${n}.npls`
+      kept[k.name] = name
+      files.push({ path: join(out, name), data: k.data })
+    }
+    const record = { ...summary, build_ms, files: { probes: csvs, figures: figureFiles, report: 'report.html', ...(Object.keys(kept).length ? { snapshots: kept } : {}) }, snapshot: { from: fromFile ?? null, saved: saveFile ?? null } }
+    files.push({ path: join(out, 'report.html'), data: html })
     files.push({ path: join(out, 'summary.json'), data: JSON.stringify(record, null, 2) + '\n' })
     if (saveFile !== undefined) files.push({ path: saveFile, data: save(run.sim) })
     try {
@@ -188,7 +215,7 @@ function report(s: Summary, out: string, quiet: boolean, io: Io): void {
   }
   if (!quiet) {
     const failed = s.expectations.filter((x) => !x.pass).length
-    lines.push(`  ${s.expectations.length === 0 ? 'no expectations' : failed ? `${failed} of ${s.expectations.length} expectations failed` : `all ${s.expectations.length} expectations hold`}; results in ${join(out, 'summary.json')}`)
+    lines.push(`  ${s.expectations.length === 0 ? 'no expectations' : failed ? `${failed} of ${s.expectations.length} expectations failed` : `all ${s.expectations.length} expectations hold`}; results in ${join(out, 'summary.json')}, report in ${join(out, 'report.html')}`)
   }
   if (lines.length) io.out(lines.join('\n') + '\n')
 }

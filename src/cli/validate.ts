@@ -11,7 +11,8 @@
  * Each file's comments justify its tolerances for either tier.
  *
  * Figures: a scenario with at least two expectations whose names carry "Δt = <number> ms" gets a
- * curve of their measured (and expected) values against Δt, written as SVG (the STDP window, item 3).
+ * curve of their measured (and expected) values against Δt, written as SVG (the STDP window, item 3);
+ * one whose names start with "f = <number> Hz" a frequency-response curve (item 5, src/cli/figures.ts).
  *
  * Exit codes: 0 every check passes · 1 a check fails · 2 bad input (option, scenario file) ·
  * 3 internal error.
@@ -28,6 +29,7 @@ import { SCENES } from '../../scenes/index.ts'
 import { UsageError, parseArgs, stringFlag, type FlagSpec } from './args.ts'
 import { notADirectory, writeAllOrNothing, type OutFile } from './output.ts'
 import { guard, InputError, type Io } from './run.ts'
+import { frequencyCurve, frequencySvg } from './figures.ts'
 
 export const VALIDATE_HELP = `Usage: neuroplast validate [--full] [--only NAME…] [--out DIR]
 
@@ -282,6 +284,12 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
         const name = `validation-${basename(sc.file, '.yaml')}.svg`
         figures.push(name)
         files_out.push({ path: join(out, name), data: curveSvg(curve.points, { title: sc.name, xLabel: 'Δt = t_post − t_pre (ms)', yLabel: curve.unit === 'ratio' ? 'w_after / w_before' : `change (${curve.unit})` }) })
+      }
+      const fc = frequencyCurve(rows)
+      if (fc) {
+        const name = `validation-${basename(sc.file, '.yaml')}.svg`
+        figures.push(name)
+        files_out.push({ path: join(out, name), data: frequencySvg(fc, sc.name) })
       }
     }
     const report: ValidationReport = {

@@ -30,6 +30,8 @@ export interface Clock {
   slowTickDt_ms: number
   /** True while a fast-forward runs the slow systems without spiking. */
   fastForward: boolean
+  /** True while a `sleep` fast-forward runs (slow systems may downscale; absent otherwise). */
+  sleeping?: boolean
 }
 
 export function createClock(c: SceneClock): Clock {

@@ -13,6 +13,7 @@
 import { addEntity, addComponent, removeEntity, entityExists, hasComponent } from 'bitecs'
 import { IZH_TYPES, IZH_TYPE_NAMES, LIF_DEFAULTS, MODEL_IZHIKEVICH, MODEL_LIF, type IzhType } from '../../components/neuron.ts'
 import { RECEPTOR_NAMES, MAX_DELAY_STEPS, type ReceptorName } from '../../components/synapse.ts'
+import { MODEL_SOURCE } from '../../components/spikeSource.ts'
 import { ANY_POPULATION, ANY_REGION, ELECTRODE_CURRENT, ELECTRODE_SPIKE } from '../../components/electrode.ts'
 import { ensure, clearEntity } from './store.ts'
 import { adjacency, entityIndexOf } from './adjacency.ts'
@@ -21,6 +22,9 @@ import { emit, EV_NEURON_BORN, EV_NEURON_REMOVED, EV_SYNAPSE_BORN, EV_SYNAPSE_RE
 import type { Sim } from './world.ts'
 import { resolveStdpRule, setStdpRule } from '../../systems/stdpCompile.ts'
 import { resolveCalciumRule, setCalciumRule } from '../../systems/calciumPlasticity.ts'
+import { invalidateTargets } from '../../systems/stimulation.ts'
+import { resolveCalciumControlRule, setCalciumControl } from '../../systems/calciumControl.ts'
+import { resolveRewardRule, setRewardRule } from '../../systems/rewardStdp.ts'
 
 // ---------------------------------------------------------------------------------------------
 // Entity ids
@@ -61,7 +65,8 @@ export function freeId(sim: Sim, id: number): void {
 // ---------------------------------------------------------------------------------------------
 
 export interface NeuronInit {
-  model?: 'izhikevich' | 'lif'
+  /** 'source': no membrane model — a spike source (systems/spikeSources.ts addSpikeSource adds its component). */
+  model?: 'izhikevich' | 'lif' | 'source'
   /** Izhikevich type (parameters from components/neuron.ts); a, b, c_mV, d override it. */
   type?: IzhType
   a?: number
@@ -85,7 +90,7 @@ export interface NeuronInit {
 
 export function neuronStores(sim: Sim) {
   const s = sim.stores
-  return [s.Neuron, s.Position, s.Izhikevich, s.LIF, s.Receptors, s.Drive]
+  return [s.Neuron, s.Position, s.Izhikevich, s.LIF, s.Receptors, s.Drive, s.Homeostasis, s.Proteins]
 }
 
 export function addNeuron(sim: Sim, init: NeuronInit = {}): number {
@@ -111,7 +116,9 @@ export function addNeuron(sim: Sim, init: NeuronInit = {}): number {
   N.axonVelocity_m_per_s[eid] = init.axonVelocity_m_per_s ?? 0.5
   C.Position.x_um[eid] = init.x_um ?? 0
   C.Position.y_um[eid] = init.y_um ?? 0
-  if (model === 'izhikevich') {
+  if (model === 'source') {
+    N.model[eid] = MODEL_SOURCE
+  } else if (model === 'izhikevich') {
     const t = IZH_TYPES[init.type ?? 'RS']
     if (!t) throw new Error(`unknown Izhikevich type ${init.type}`)
     addComponent(world, eid, C.Izhikevich)
@@ -220,10 +227,21 @@ export interface SynapseInit {
    * initial efficacy, default 0). `weight` is then the weight at that efficacy. See components/calcium.ts.
    */
   calcium?: number | string | { rule: number | string; rho?: number }
+  /**
+   * Calcium-control rule (Shouval, Bear & Cooper 2002; index or name in params.calciumControlRules,
+   * e.g. "shouval2002", or {rule, W}: initial strength, default the rule's resting W0). `weight` is the
+   * weight at that W. See components/calciumControl.ts.
+   */
+  calciumControl?: number | string | { rule: number | string; W?: number }
+  /**
+   * Dopamine-modulated STDP rule (Izhikevich 2007; index or name in params.rewardStdpRules or the
+   * presets, e.g. "izhikevich2007"). See components/rewardStdp.ts.
+   */
+  reward?: number | string
 }
 
 export function synapseStores(sim: Sim) {
-  return [sim.stores.Synapse, sim.stores.ShortTerm, sim.stores.Plasticity, sim.stores.Calcium]
+  return [sim.stores.Synapse, sim.stores.ShortTerm, sim.stores.Plasticity, sim.stores.Calcium, sim.stores.InhibitoryPlasticity, sim.stores.CalciumControl, sim.stores.RewardStdp, sim.stores.Consolidation]
 }
 
 /** Delay in steps for a path of given length on the axon of `pre` (≥ 1 step). */
@@ -247,8 +265,17 @@ export function addSynapse(sim: Sim, pre: number, post: number, init: SynapseIni
   const calcium = ca === undefined ? 0 : resolveCalciumRule(sim, ca.rule)
   if (calcium !== 0 && stdp !== 0) throw new Error('addSynapse: a synapse takes one plasticity rule (both stdp and calcium given)')
   if (ca?.rho !== undefined && !(ca.rho >= 0 && ca.rho <= 1)) throw new Error(`addSynapse: calcium.rho must be a number in [0, 1], got ${ca.rho}`)
+  const cc = init.calciumControl === undefined ? undefined : typeof init.calciumControl === 'object' ? init.calciumControl : { rule: init.calciumControl }
+  const ccRule = cc === undefined ? 0 : resolveCalciumControlRule(sim, cc.rule)
+  if (ccRule !== 0 && (stdp !== 0 || calcium !== 0)) throw new Error('addSynapse: a synapse takes one plasticity rule (calciumControl given with stdp or calcium)')
+  if (cc?.W !== undefined && !(Number.isFinite(cc.W) && cc.W > 0)) throw new Error(`addSynapse: calciumControl.W must be a finite number > 0, got ${cc.W}`)
+  const reward = init.reward === undefined ? 0 : resolveRewardRule(sim, init.reward)
+  if (reward !== 0 && (stdp !== 0 || calcium !== 0 || ccRule !== 0)) throw new Error('addSynapse: a synapse takes one plasticity rule (reward given with another)')
   const eid = allocId(sim)
+  // Optional mechanism stores follow the Synapse store only once in use (see StoreEntry.growWith).
+  const before = sim.stores.Synapse.capacity
   for (const entry of synapseStores(sim)) {
+    if (entry.growWith !== undefined && entry.capacity < before) continue
     ensure(entry, eid)
     clearEntity(entry, eid)
   }
@@ -281,6 +308,8 @@ export function addSynapse(sim: Sim, pre: number, post: number, init: SynapseIni
   sim.indices.synapses.dirty = true
   if (stdp !== 0) setStdpRule(sim, eid, stdp)
   if (calcium !== 0) setCalciumRule(sim, eid, calcium, ca!.rho ?? 0)
+  if (cc !== undefined && ccRule !== 0) setCalciumControl(sim, eid, ccRule, cc.W)
+  if (reward !== 0) setRewardRule(sim, eid, reward)
   emit(sim.events, EV_SYNAPSE_BORN, sim.time.step, eid, pre)
   return eid
 }
@@ -333,6 +362,17 @@ export function removeElectrode(sim: Sim, eid: number): void {
     throw new Error(`removeElectrode: ${eid} is not an electrode`)
   removeEntity(sim.world, eid)
   sim.state.protocols = sim.state.protocols.filter((p) => p.electrode !== eid)
+  invalidateTargets(sim) // its id may be recycled by the next electrode
+}
+
+/** Move an electrode's tip to (x_um, y_um); its targets are recomputed at its next pulse. */
+export function moveElectrode(sim: Sim, eid: number, x_um: number, y_um: number): void {
+  if (!entityExists(sim.world, eid) || !hasComponent(sim.world, eid, sim.components.Electrode))
+    throw new Error(`moveElectrode: ${eid} is not an electrode`)
+  if (!(Number.isFinite(x_um) && Number.isFinite(y_um))) throw new Error(`moveElectrode: position must be finite, got (${x_um}, ${y_um})`)
+  sim.components.Electrode.x_um[eid] = x_um
+  sim.components.Electrode.y_um[eid] = y_um
+  invalidateTargets(sim)
 }
 
 /** Ids of the neurons an electrode reaches, ascending. */

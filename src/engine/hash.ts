@@ -141,8 +141,9 @@ function hashField(h: Hasher, arr: AnyTypedArray, type: FieldType, eids: Uint32A
     const u = new Uint32Array(arr.buffer, arr.byteOffset, arr.length * 2)
     for (let i = 0; i < n; i++) {
       const j = eids[i]! * 2
-      const lo = u[j]!
-      const hi = u[j + 1]!
+      // An optional synapse store not yet in use is shorter than the id space: its values are 0.
+      const lo = u[j] ?? 0
+      const hi = u[j + 1] ?? 0
       a = laneA(laneA(a, lo), hi)
       b = laneB(laneB(b, lo), hi)
     }
@@ -150,7 +151,7 @@ function hashField(h: Hasher, arr: AnyTypedArray, type: FieldType, eids: Uint32A
   } else {
     const u = type === 'f32' || type === 'i32' ? new Uint32Array(arr.buffer, arr.byteOffset, arr.length) : arr
     for (let i = 0; i < n; i++) {
-      const w = u[eids[i]!]!
+      const w = u[eids[i]!] ?? 0
       a = laneA(a, w)
       b = laneB(b, w)
     }

@@ -3,10 +3,11 @@
  * tick). A new mechanism takes its place here and nowhere else.
  *
  * Fast step:  stimulation → membrane (with transmission, drive and noise fused in per neuron; see
- *             systems/transmission.ts and docs/architecture.md) → propagation → stdp →
- *             calciumPlasticity → [neuromodulation → glia] → probes
+ *             systems/transmission.ts and docs/architecture.md) → spikeSources (Poisson inputs join
+ *             this step's spikes) → propagation → stdp → calciumPlasticity → calciumControl → inhibitoryStdp →
+ *             rewardStdp → neuromodulation → [glia] → probes
  * Slow tick:  [consolidation → homeostasis → spines → synaptogenesis → pruning → neurogenesis →
- *             myelination → development] → cleanup
+ *             myelination → development] → bcmRate → bcm (sliding threshold) → calciumControlRest → cleanup
  * (Bracketed stages arrive with their mechanisms.)
  */
 import type { Sim } from './world.ts'
@@ -15,12 +16,21 @@ import { membrane } from '../../systems/membrane.ts'
 import { propagation } from '../../systems/propagation.ts'
 import { stdp } from '../../systems/stdp.ts'
 import { calciumPlasticity } from '../../systems/calciumPlasticity.ts'
+import { spikeSources } from '../../systems/spikeSources.ts'
+import { inhibitoryStdp } from '../../systems/inhibitoryStdp.ts'
 import { cleanup } from '../../systems/cleanup.ts'
+import { consolidation } from '../../systems/consolidation.ts'
+import { synapticScaling } from '../../systems/synapticScaling.ts'
+import { calciumControl, calciumControlRest } from '../../systems/calciumControl.ts'
+import { bcm } from '../../systems/bcm.ts'
+import { bcmRate } from '../../systems/bcmRate.ts'
+import { rewardStdp } from '../../systems/rewardStdp.ts'
+import { neuromodulation } from '../../systems/neuromodulation.ts'
 
 export type System = (sim: Sim) => void
 
-export const FAST_SYSTEMS: readonly System[] = [stimulation, membrane, propagation, stdp, calciumPlasticity]
-export const SLOW_SYSTEMS: readonly System[] = [cleanup]
+export const FAST_SYSTEMS: readonly System[] = [stimulation, membrane, spikeSources, propagation, stdp, calciumPlasticity, calciumControl, inhibitoryStdp, rewardStdp, neuromodulation]
+export const SLOW_SYSTEMS: readonly System[] = [consolidation, synapticScaling, bcmRate, bcm, calciumControlRest, cleanup]
 
 /** Observers called after every fast step (probes, recorders). They read the world; they never change it. */
 export type StepObserver = (sim: Sim) => void

@@ -298,7 +298,7 @@ function checkHeader(h: Header, dataLength: number, fileLength: number): void {
     if (!type) fail(`stores: field ${key} is unknown to this build`)
     if (f.type !== type) fail(`stores: field ${key} has type ${f.type}, this build uses ${type}`)
     if (seen.has(key)) fail(`stores: field ${key} appears twice`)
-    if (!isInt(f.capacity, maxCapacity) || f.capacity < 1) fail(`stores: ${key} capacity ${f.capacity} is out of range`)
+    if (!isInt(f.capacity, maxCapacity)) fail(`stores: ${key} capacity ${f.capacity} is out of range`)
     if (!isInt(f.length, f.capacity)) fail(`stores: ${key} length ${f.length} exceeds its capacity ${f.capacity}`)
     if (seen.size && [...seen.entries()].some(([k, cap]) => k.split('.')[0] === f.store && cap !== f.capacity))
       fail(`stores: fields of ${f.store} disagree on capacity`)

@@ -36,6 +36,12 @@ export interface StoreEntry<S extends StoreSpec = StoreSpec> {
   readonly spec: S
   readonly data: Store<S>
   capacity: number
+  /**
+   * For the optional synapse stores (mechanism state): the Synapse store. Such a store stays at its
+   * initial size until a mechanism first writes to it (`ensure`), then covers every synapse id as
+   * the Synapse store does (src/engine/entities.ts, addSynapse). Unused mechanisms cost no memory.
+   */
+  growWith?: StoreEntry
 }
 
 const CTOR: Record<FieldType, new (n: number) => AnyTypedArray> = {
@@ -59,12 +65,21 @@ export function createStore<S extends StoreSpec>(name: string, spec: S, capacity
   return { name, spec, data: data as Store<S>, capacity }
 }
 
-/** Make sure `eid` is a valid index of every field, growing by doubling. */
+/**
+ * Make sure `eid` is a valid index of every field, growing by doubling. A store that grows with
+ * another (`growWith`) grows at once to at least that one's capacity: it then covers every id.
+ */
 export function ensure(entry: StoreEntry, eid: number): void {
   if (eid < entry.capacity) return
-  let cap = entry.capacity
+  let cap = Math.max(entry.capacity, 1)
   while (cap <= eid) cap *= 2
+  if (entry.growWith && entry.growWith.capacity > cap) cap = entry.growWith.capacity
   resize(entry, cap)
+}
+
+/** Whether an optional synapse store covers every synapse id (a mechanism uses it); true for other stores. */
+export function isActive(entry: StoreEntry): boolean {
+  return entry.growWith === undefined || entry.capacity >= entry.growWith.capacity
 }
 
 export function resize(entry: StoreEntry, capacity: number): void {

@@ -9,7 +9,15 @@ import { SynapseSpec, ShortTermSpec, STP_PROFILES, type StpProfile } from '../..
 import { ElectrodeSpec } from '../../components/electrode.ts'
 import { PlasticitySpec, StdpTraceSpec, STDP_RULES, type StdpRule } from '../../components/plasticity.ts'
 import { CalciumSpec, CalciumTimesSpec, CALCIUM_RULES, type CalciumRule } from '../../components/calcium.ts'
-import { createStore, type Store, type StoreEntry } from './store.ts'
+import { HomeostasisSpec } from '../../components/homeostasis.ts'
+import { ConsolidationSpec, ProteinsSpec } from '../../components/consolidation.ts'
+import { CalciumControlSpec, CalciumControlNeuronSpec, type CalciumControlRule } from '../../components/calciumControl.ts'
+import { BcmSpec, type BcmPatterns } from '../../components/bcm.ts'
+import { SpikeSourceSpec } from '../../components/spikeSource.ts'
+import { InhibitoryPlasticitySpec, IstdpTraceSpec, type IstdpRule } from '../../components/inhibitoryPlasticity.ts'
+import { RewardStdpSpec, RewardTraceSpec, type RewardStdpRule, type RewardStdpState } from '../../components/rewardStdp.ts'
+import { ReleaseSiteSpec, type NeuromodulationState, type NeuromodulatorParams } from '../../components/neuromodulator.ts'
+import { createStore, resize, type Store, type StoreEntry } from './store.ts'
 import { createRng, type RngStreams } from './rng.ts'
 import { createEvents, type EventRing } from './events.ts'
 import { createClock, type Clock } from './clock.ts'
@@ -49,6 +57,14 @@ export interface Params {
   stdpRules: StdpRule[]
   /** Calcium (Graupner & Brunel 2012) rules a synapse can pick (`Calcium.rule` indexes it; entry 0 is "none"). */
   calciumRules: CalciumRule[]
+  /** Calcium-control (Shouval et al. 2002) rules (`CalciumControl.rule` indexes it; entry 0 is "none"); absent until a synapse uses one. */
+  calciumControlRules?: CalciumControlRule[]
+  /** Inhibitory STDP (Vogels et al. 2011) rules (`InhibitoryPlasticity.rule` indexes it; entry 0 "none"); absent until a synapse uses one. */
+  istdpRules?: IstdpRule[]
+  /** Dopamine-modulated STDP rules (`RewardStdp.rule` indexes it; absent: the presets of components/rewardStdp.ts). */
+  rewardStdpRules?: RewardStdpRule[]
+  /** Neuromodulator constants (absent: components/neuromodulator.ts DEFAULT_NEUROMODULATORS). */
+  neuromodulators?: NeuromodulatorParams
   regions: string[]
   populations: string[]
   pathways: string[]
@@ -100,6 +116,18 @@ export function makeComponents(capacity = 16) {
     Plasticity: createStore('Plasticity', PlasticitySpec, capacity),
     Calcium: createStore('Calcium', CalciumSpec, capacity),
     CalciumTimes: createStore('CalciumTimes', CalciumTimesSpec, capacity),
+    Homeostasis: createStore('Homeostasis', HomeostasisSpec, capacity),
+    Consolidation: createStore('Consolidation', ConsolidationSpec, capacity),
+    Proteins: createStore('Proteins', ProteinsSpec, capacity),
+    SpikeSource: createStore('SpikeSource', SpikeSourceSpec, capacity),
+    IstdpTrace: createStore('IstdpTrace', IstdpTraceSpec, capacity),
+    InhibitoryPlasticity: createStore('InhibitoryPlasticity', InhibitoryPlasticitySpec, capacity),
+    RewardStdp: createStore('RewardStdp', RewardStdpSpec, capacity),
+    RewardTrace: createStore('RewardTrace', RewardTraceSpec, capacity),
+    ReleaseSite: createStore('ReleaseSite', ReleaseSiteSpec, capacity),
+    CalciumControl: createStore('CalciumControl', CalciumControlSpec, capacity),
+    CalciumControlNeuron: createStore('CalciumControlNeuron', CalciumControlNeuronSpec, capacity),
+    Bcm: createStore('Bcm', BcmSpec, capacity),
   }
 }
 export type StoreEntries = ReturnType<typeof makeComponents>
@@ -108,9 +136,12 @@ export type ComponentName = keyof StoreEntries
 
 /** Stores whose entities are bitecs entities (component sets); the rest belong to synapses. */
 export const BITECS_COMPONENTS: readonly ComponentName[] = [
-  'Neuron', 'Position', 'Izhikevich', 'LIF', 'Receptors', 'Drive', 'Electrode', 'StdpTrace', 'CalciumTimes',
+  'Neuron', 'Position', 'Izhikevich', 'LIF', 'Receptors', 'Drive', 'Electrode', 'StdpTrace', 'CalciumTimes', 'SpikeSource', 'IstdpTrace',
+  'CalciumControlNeuron', 'Bcm',
+  'RewardTrace', 'ReleaseSite',
+  'Homeostasis', 'Proteins',
 ]
-export const SYNAPSE_COMPONENTS: readonly ComponentName[] = ['Synapse', 'ShortTerm', 'Plasticity', 'Calcium']
+export const SYNAPSE_COMPONENTS: readonly ComponentName[] = ['Synapse', 'ShortTerm', 'Plasticity', 'Calcium', 'InhibitoryPlasticity', 'CalciumControl', 'RewardStdp', 'Consolidation']
 
 export interface Sim {
   readonly world: World
@@ -130,8 +161,18 @@ export interface Sim {
     nextProtocolId: number
     /** Presynaptic calcium influxes still on their way (systems/calciumPlasticity.ts); absent until used. */
     calcium?: { pending: number[] }
+    /** Glutamate arrivals in flight at calcium-control synapses, [step, synapse] pairs (systems/calciumControl.ts). */
+    calciumControl?: { pending: number[] }
+    /** Rate-based BCM pattern presentation (systems/bcmRate.ts); absent unless a scene uses it. */
+    bcmPatterns?: BcmPatterns
+    /** What deprive actions took, for restore (src/scenario/actions.ts); absent until used. */
+    deprived?: { channels: Record<string, number>; drive: Record<string, { ids: number[]; weight: number[] }>; trainBase: Record<string, number> }
     /** Drugs in the bath: name → concentration (µM); absent when none (systems/drugs.ts). */
     drugs?: Partial<Record<DrugName, number>>
+    /** Neuromodulator levels, grid and reward contingencies (systems/neuromodulation.ts); absent until used. */
+    neuromodulation?: NeuromodulationState
+    /** Dopamine-STDP epoch and accumulators (systems/rewardStdp.ts); absent until a synapse uses a reward rule. */
+    rewardStdp?: RewardStdpState
   }
   readonly indices: { synapses: Adjacency; delay: DelayRing; neurons: NeuronList }
   readonly events: EventRing
@@ -177,6 +218,13 @@ export function defaultParams(): Params {
 /** An empty world with the given clock; `createSim` then runs the scene's builder on it. */
 export function createEmptySim(sceneName: string, seed: number | string, clock: SceneClock, params: Params): Sim {
   const stores = makeComponents()
+  // Mechanism state of synapses is allocated only once a mechanism uses it (src/engine/store.ts).
+  for (const name of SYNAPSE_COMPONENTS) {
+    if (name === 'Synapse' || name === 'ShortTerm') continue
+    const entry = stores[name] as StoreEntry
+    entry.growWith = stores.Synapse as StoreEntry
+    resize(entry, 0)
+  }
   const components = Object.fromEntries(Object.entries(stores).map(([k, v]) => [k, v.data])) as Components
   const world = createWorld({}, createEntityIndex())
   const C = components

@@ -65,13 +65,14 @@ function unrecorded(w: [number, number], span: Span): string | undefined {
   return undefined
 }
 
-export function evaluateExpectation(x: ExpectDef, rec: Recorder | undefined, span: Span): ExpectationResult {
+export function evaluateExpectation(x: ExpectDef, rec: Recorder | undefined, span: Span, baseRec: Recorder | undefined = rec): ExpectationResult {
   const diff = x.compare === 'difference'
-  const metric = `${x.reduce} of ${x.probe} over ${win(x.window_ms)}${x.relativeTo_ms ? ` ${diff ? '−' : '÷'} ${x.reduce} over ${win(x.relativeTo_ms)}` : ''}`
+  const metric = `${x.reduce} of ${x.probe} over ${win(x.window_ms)}${x.relativeTo_ms ? ` ${diff ? '−' : '÷'} ${x.reduce}${x.relativeProbe ? ` of ${x.relativeProbe}` : ''} over ${win(x.relativeTo_ms)}` : ''}`
   const unit = x.relativeTo_ms && !diff ? 'ratio' : rec ? unitOf(rec, x) : ''
   const base = { name: x.name, metric, expected: describeRange(x.range), range: [finiteOrNull(x.range[0]), finiteOrNull(x.range[1])] as [number | null, number | null], unit }
   const fail = (note: string): ExpectationResult => ({ ...base, measured: null, pass: false, note })
   if (!rec) return fail(`no probe "${x.probe}"`)
+  if (!baseRec) return fail(`no probe "${x.relativeProbe}"`)
   for (const w of [x.window_ms, x.relativeTo_ms]) {
     if (!w) continue
     const why = unrecorded(w, span)
@@ -83,8 +84,8 @@ export function evaluateExpectation(x: ExpectDef, rec: Recorder | undefined, spa
   let value = a.value
   let note: string | undefined
   if (x.relativeTo_ms) {
-    const b = rec.reduce(x.reduce, x.relativeTo_ms[0], x.relativeTo_ms[1])
-    if (b.n === 0 && x.reduce !== 'count') return fail(`no samples of ${x.probe} in ${win(x.relativeTo_ms)}`)
+    const b = baseRec.reduce(x.reduce, x.relativeTo_ms[0], x.relativeTo_ms[1])
+    if (b.n === 0 && x.reduce !== 'count') return fail(`no samples of ${x.relativeProbe ?? x.probe} in ${win(x.relativeTo_ms)}`)
     value = diff ? a.value - b.value : a.value / b.value
     if (!diff && b.value === 0) note = `baseline ${x.reduce} is 0, so the ratio is ${Number.isNaN(value) ? 'undefined' : 'infinite'}`
   }

@@ -11,6 +11,7 @@ import { issueAt, pathString, type PathKey, type ScenarioIssue } from './errors.
 import { INFINITY_TEXT, type ProtocolInput, type ScenarioInput, type ProbeInput } from './schema.ts'
 import { CONCENTRATION, formatTime, parseFrequency_Hz, parseQuantity, parseTime_ms } from './units.ts'
 import { DRUG_NAMES, drugNamed } from '../../components/drugs.ts'
+import { normalizeTissueAction } from './actions.ts'
 import { REDUCES, type ElectrodeDef, type ExpectDef, type ProbeDef, type Scenario, type SourcePos, type TimelineAction } from './types.ts'
 
 /** Defaults of optional fields (documented in the file format, scenes/quickstart.yaml). */
@@ -68,7 +69,16 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
   ;(f.timeline ?? []).forEach((a, index) => {
     const at_ms = t(a.at)
     inRun(['timeline', index, 'at'], at_ms, `"${a.at}"`, false)
-    if (a.stimulate) {
+    const first = timeline.length
+    normalizeAction(a, at_ms, index)
+    // `variant:` tags what this entry produced (a train's pulses too).
+    if (a.variant !== undefined) for (let k = first; k < timeline.length; k++) timeline[k]!.variant = a.variant
+  })
+  function normalizeAction(a: NonNullable<ScenarioInput['timeline']>[number], at_ms: number, index: number): void {
+    if (a.fork !== undefined) {
+      if (a.variant !== undefined) problem(['timeline', index, 'variant'], 'a fork is made from the main line (no variant: key)')
+      timeline.push({ kind: 'fork', at_ms, index, name: a.fork })
+    } else if (a.stimulate) {
       checkElectrode(['timeline', index, 'stimulate', 'electrode'], a.stimulate.electrode)
       const { spec, preset } = protocolSpec(a.stimulate.protocol)
       try {
@@ -100,10 +110,50 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
       }
     } else if (a.advance !== undefined) {
       timeline.push({ kind: 'advance', at_ms, index, duration_ms: t(a.advance) })
+    } else if (a.release) {
+      const r = a.release
+      const path = ['timeline', index, 'release'] as PathKey[]
+      const local = r.x_um !== undefined || r.y_um !== undefined
+      if ((r.amount === undefined) === (r.tonic === undefined)) problem(path, 'expected exactly one of amount: <µM> (a puff) or tonic: <µM> (a steady-state level)')
+      else if (local && (r.x_um === undefined || r.y_um === undefined)) problem(path, 'give both x_um and y_um (or neither, for a global release)')
+      else if (r.radius_um !== undefined && !local) problem([...path, 'radius_um'], 'radius_um goes with x_um and y_um')
+      else if (r.tonic !== undefined && local) problem([...path, 'tonic'], 'tonic release is global here (local tonic release is a release site of the scene)')
+      else
+        timeline.push({
+          kind: 'release', at_ms, index, modulator: r.modulator,
+          ...(r.amount !== undefined ? { amount_uM: parseQuantity(r.amount, CONCENTRATION) } : {}),
+          ...(r.tonic !== undefined ? { tonic_uM: parseQuantity(r.tonic, CONCENTRATION) } : {}),
+          ...(local ? { x_um: r.x_um!, y_um: r.y_um! } : {}),
+          ...(r.radius_um !== undefined ? { radius_um: r.radius_um } : {}),
+        })
+    } else {
+      const tissue = normalizeTissueAction(a, at_ms, index, problem)
+      if (tissue) {
+        for (const x of tissue) if (x.at_ms > duration_ms) inRun(['timeline', index, 'train'], x.at_ms, `${formatTime(x.at_ms)} (a repeat of the pattern)`, true)
+        timeline.push(...tissue)
+      }
     }
-  })
+  }
   // Stable: equal times keep file order.
   timeline.sort((a, b) => a.at_ms - b.at_ms || a.index - b.index)
+  // Variants: made once by a fork, named before they are used.
+  const variants = new Map<string, number>()
+  for (const a of timeline) {
+    if (a.kind === 'fork') {
+      if (a.name === 'main' || a.name.includes('@')) problem(['timeline', a.index, 'fork'], `"${a.name}" cannot name a variant (main is the line everything starts in; no "@")`)
+      else if (variants.has(a.name)) problem(['timeline', a.index, 'fork'], `variant "${a.name}" is already made by timeline[${variants.get(a.name)}]`)
+      else variants.set(a.name, a.index)
+    } else if (a.variant !== undefined && a.variant !== 'main' && !variants.has(a.variant))
+      problem(['timeline', a.index, 'variant'], `no variant "${a.variant}" exists at ${formatTime(a.at_ms)} (${variants.size ? `variants so far: ${[...variants.keys()].join(', ')}` : 'make one first with - { at: …, fork: NAME }'})`)
+  }
+  // Restore gives back what a deprive took: one must come first.
+  const deprived = new Set<string>()
+  for (const a of timeline) {
+    if (a.kind !== 'deprive' && a.kind !== 'restore') continue
+    const what = a.channel !== undefined ? `channel ${a.channel}` : `population ${a.population}`
+    if (a.kind === 'deprive') deprived.add(what)
+    else if (!deprived.delete(what)) problem(['timeline', a.index, 'restore'], `${what} is not deprived at ${formatTime(a.at_ms)} (restore follows a deprive of the same input)`)
+  }
 
   // Probes --------------------------------------------------------------------------------------
   const probes: ProbeDef[] = []
@@ -138,6 +188,29 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
         ...opt('onto', p.weight.onto),
         every_ms: positiveTime([...base, 'weight', 'every'], p.weight.every, DEFAULTS.weightEvery_ms),
         ...(p.weight.settled ? { settled: true } : {}),
+        ...opt('between', p.weight.between),
+        ...(p.weight.ratioCv ? { ratioCv: true } : {}),
+      })
+      if (p.weight.ratioCv && (p.weight.between || p.weight.settled)) problem([...base, 'weight', 'ratioCv'], 'ratioCv records ratios of the weights themselves; it does not combine with between or settled')
+      if (p.weight.between && !(p.weight.between[0] <= p.weight.between[1])) problem([...base, 'weight', 'between'], `expected [lo, hi] with lo ≤ hi, got [${p.weight.between.join(', ')}]`)
+    } else if (p.field) {
+      const q = p.field
+      const stat = q.stat ?? 'mean'
+      if ((stat === 'fractionAbove' || stat === 'fractionBelow') && q.threshold === undefined) problem([...base, 'field', 'threshold'], `stat ${stat} needs a threshold`)
+      probes.push({
+        name,
+        kind: 'field',
+        of: q.of,
+        stat,
+        ...opt('threshold', q.threshold),
+        every_ms: positiveTime([...base, 'field', 'every'], q.every, DEFAULTS.weightEvery_ms),
+        ...opt('population', q.population),
+        ...opt('region', q.region),
+        ...opt('pathway', q.pathway),
+        ...opt('onto', q.onto),
+        ...opt('from', q.from),
+        ...opt('within', q.within),
+        ...opt('ids', q.ids),
       })
     }
   }
@@ -166,12 +239,29 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
       return ms
     }
     const window_ms = window('window')!
-    const relativeTo_ms = window('relativeTo')
+    const relativeProbe = x.metric.relativeProbe
+    if (relativeProbe !== undefined) {
+      const other = probes.find((p) => p.name === relativeProbe)
+      if (!other) problem([...base, 'metric', 'relativeProbe'], `unknown probe "${relativeProbe}" (probes: ${probes.map((p) => p.name).join(', ')})`)
+      else if (!REDUCES[other.kind].includes(x.metric.reduce)) problem([...base, 'metric', 'relativeProbe'], `"${x.metric.reduce}" does not apply to the ${other.kind} probe "${relativeProbe}"`)
+    }
+    const relativeTo_ms = window('relativeTo') ?? (relativeProbe !== undefined ? window('window') : undefined)
     if (x.metric.compare !== undefined && !relativeTo_ms) problem([...base, 'metric', 'compare'], 'compare needs relativeTo (the baseline window)')
     const lo = boundValue(x.range[0], -Infinity)
     const hi = boundValue(x.range[1], Infinity)
     if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) problem([...base, 'range'], `expected [low, high] with low ≤ high, got [${lo}, ${hi}]`)
-    expect.push({ name: x.name, probe: x.metric.probe, reduce: x.metric.reduce, window_ms, ...opt('relativeTo_ms', relativeTo_ms), ...opt('compare', x.metric.compare), range: [lo, hi] })
+    for (const key of ['variant', 'relativeVariant'] as const) {
+      const v = x.metric[key]
+      if (v !== undefined && v !== 'main' && !variants.has(v))
+        problem([...base, 'metric', key], `no variant "${v}" (${variants.size ? `variants: main, ${[...variants.keys()].join(', ')}` : 'the timeline makes none: - { at: …, fork: NAME }'})`)
+    }
+    if (x.metric.relativeVariant !== undefined && !relativeTo_ms) problem([...base, 'metric', 'relativeVariant'], 'relativeVariant needs relativeTo (the baseline window)')
+    expect.push({
+      name: x.name, probe: x.metric.probe, reduce: x.metric.reduce, window_ms, ...opt('relativeTo_ms', relativeTo_ms), ...opt('compare', x.metric.compare), ...opt('relativeProbe', relativeProbe),
+      ...(x.metric.variant !== undefined && x.metric.variant !== 'main' ? { variant: x.metric.variant } : {}),
+      ...opt('relativeVariant', x.metric.relativeVariant),
+      range: [lo, hi],
+    })
   })
 
   return {

@@ -6,7 +6,7 @@
  * booleans and null (custom tags are rejected), and every value is checked against the schema.
  * All problems found are reported together, each as "file:line:col: path: reason".
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml'
 import type * as z from 'zod'
 import { ScenarioFile, describe } from './schema.ts'
 import { ScenarioError, pathString, positionOf, type PathKey, type ScenarioIssue } from './errors.ts'
@@ -18,7 +18,9 @@ export type { ScenarioIssue } from './errors.ts'
 
 export function parseScenario(text: string, file: string): Scenario {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true })
+  // resolveKnownTags: false — YAML 1.1 tags (!!binary, !!set, !!omap, !!pairs, !!timestamp) would
+  // give byte arrays, sets and dates; unresolved, they are reported like any unknown tag.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false })
   const at = (offset: number): SourcePos => {
     const p = lineCounter.linePos(offset)
     return { line: p.line, column: p.col }
@@ -30,7 +32,7 @@ export function parseScenario(text: string, file: string): Scenario {
       yamlProblems.map((e) => ({ path: '', reason: `YAML: ${e.message.split('\n')[0]}`, ...at(e.pos[0]) })),
     )
   const locations = collectLocations(doc, at)
-  const data = infinitiesAsText(doc.toJS({ maxAliasCount: 100 }) as unknown)
+  const data = infinitiesAsText(documentData(doc, file, at))
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     throw new ScenarioError(file, [{ path: '', reason: `expected a mapping of scenario fields (name, scene, duration, …), got ${describe(data)}`, line: 1, column: 1 }])
 
@@ -44,6 +46,35 @@ export function parseScenario(text: string, file: string): Scenario {
   const scenario = normalize(parsed.data, file, locations, issues)
   if (issues.length) throw new ScenarioError(file, sortIssues(issues))
   return scenario
+}
+
+/**
+ * The document as plain data. The YAML library throws (rather than reporting a document error) for
+ * an alias whose anchor is not defined before it (`<<: *a`) and for aliases past `maxAliasCount`
+ * (a "billion laughs" file): both become a ScenarioError at the first alias.
+ */
+function documentData(doc: Document, file: string, at: (offset: number) => SourcePos): unknown {
+  // A key must be a name: a mapping or list as a key (`? [a, b]`, `{ [x]: 1 }`) is not one.
+  const keys: ScenarioIssue[] = []
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as YamlNode | null
+      if (key && !isScalar(key)) keys.push({ path: '', reason: `a key must be a name, not ${isMap(key) ? 'a mapping' : isSeq(key) ? 'a list' : 'an alias'}`, ...(key.range ? at(key.range[0]) : { line: 1, column: 1 }) })
+    },
+  })
+  if (keys.length) throw new ScenarioError(file, keys)
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown
+  } catch (e) {
+    let pos: SourcePos = { line: 1, column: 1 }
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) pos = at(node.range[0])
+        return visit.BREAK
+      },
+    })
+    throw new ScenarioError(file, [{ path: '', reason: `YAML: ${(e as Error).message.split('\n')[0]}`, ...pos }])
+  }
 }
 
 /** ±Infinity (YAML .inf) → ".inf" / "-.inf", the schema's spelling (see schema.ts `INFINITY_TEXT`). */

@@ -8,6 +8,14 @@
  * | spikes | raster (time, neuron id) of a population            | –           | step of the spike      |
  * | v      | membrane potential of given neurons                 | mV          | end of the sampled step|
  * | weight | mean weight of a pathway's synapses / onto a population | weight units | end of the sampled step|
+ * | field  | statistics of any component field over a selection (src/scenario/fieldProbe.ts) | the field's | end of the sampled step|
+ * |        | with `between: [lo, hi]`: fraction of them with lo ≤ w ≤ hi | fraction | (weight histograms, bimodality) |
+ *
+ * `weight` with `ratioCv: true` records, per sample, the largest over postsynaptic neurons of the
+ * coefficient of variation (SD / mean) of w_s(t) / w_s(t₀) across each neuron's selected synapses
+ * (neurons with ≥ 2 of them), t₀ the probe's first sample (synapses born later are not counted):
+ * 0 when every neuron changed all its synapses by one factor (multiplicative scaling, Turrigiano
+ * et al. 1998), > 0 for additive or synapse-specific changes.
  *
  * `weight` with `settled: true` counts each calcium-rule synapse (components/calcium.ts) at the
  * weight it settles to when no more calcium comes: UP (ρ = 1) if its efficacy ρ > ρ*, else DOWN
@@ -30,6 +38,7 @@ import { neuronIds } from '../engine/entities.ts'
 import { maxEntityId } from '../engine/adjacency.ts'
 import { calciumGain } from '../../components/calcium.ts'
 import type { ProbeDef, Reduce } from './types.ts'
+import { fieldRecorder } from './fieldProbe.ts'
 
 /** Spikes kept by a `spikes` probe before it stops recording (memory bound: 8 bytes each). */
 export const MAX_RASTER_SPIKES = 5_000_000
@@ -55,7 +64,7 @@ export interface Recorder {
 }
 
 /** A growable Float64 column. */
-class Column {
+export class Column {
   data = new Float64Array(256)
   length = 0
   push(x: number): void {
@@ -83,7 +92,7 @@ function members(sim: Sim, population: number): () => Uint32Array {
   }
 }
 
-function reduceValues(values: ArrayLike<number>, reduce: Reduce): number {
+export function reduceValues(values: ArrayLike<number>, reduce: Reduce): number {
   if (values.length === 0) return NaN
   let acc = reduce === 'max' ? -Infinity : reduce === 'min' ? Infinity : 0
   for (let i = 0; i < values.length; i++) {
@@ -113,6 +122,8 @@ export function createRecorder(def: ProbeDef, ctx: ProbeContext): Recorder {
       return vRecorder(def, ctx)
     case 'weight':
       return weightRecorder(def, ctx)
+    case 'field':
+      return fieldRecorder(def, ctx)
   }
 }
 
@@ -223,7 +234,7 @@ function spikeRecorder(def: Extract<ProbeDef, { kind: 'spikes' }>, ctx: ProbeCon
 }
 
 /** Sampler on the grid k · every (k integer), including the state at the start when on the grid. */
-function sampler(sim: Sim, every_ms: number, sample: (t_ms: number) => void): StepObserver {
+export function sampler(sim: Sim, every_ms: number, sample: (t_ms: number) => void): StepObserver {
   const dt = sim.time.dt_ms
   const everySteps = Math.max(1, Math.round(every_ms / dt))
   if (sim.time.step % everySteps === 0) sample(sim.time.step * dt)
@@ -270,10 +281,23 @@ function weightRecorder(def: Extract<ProbeDef, { kind: 'weight' }>, ctx: ProbeCo
   const pathway = ctx.pathway(def.pathway)
   const onto = ctx.population(def.onto)
   const settled = def.settled === true
+  // With `between: [lo, hi]` the probe records the fraction of the synapses in [lo, hi] (e.g. near a bound).
+  // Bounds rounded to f32 like the stored weights, so that a weight clipped to w_max = hi counts as ≤ hi.
+  const lo = def.between ? Math.fround(def.between[0]) : -Infinity
+  const hi = def.between ? Math.fround(def.between[1]) : Infinity
+  const fraction = def.between !== undefined
   const times = new Column()
   const means = new Column()
   const counts = new Column()
+  const ratio = def.ratioCv === true ? ratioCvSampler(sim, pathway, onto) : undefined
   const observe = sampler(sim, def.every_ms, (t) => {
+    if (ratio) {
+      const [cv, n] = ratio()
+      times.push(t)
+      means.push(cv)
+      counts.push(n)
+      return
+    }
     const S = sim.components.Synapse
     const popArr = sim.components.Neuron.population
     const last = Math.min(maxEntityId(sim), S.alive.length - 1)
@@ -283,7 +307,8 @@ function weightRecorder(def: Extract<ProbeDef, { kind: 'weight' }>, ctx: ProbeCo
       if (S.alive[s] === 0) continue
       if (pathway >= 0 && S.pathway[s] !== pathway) continue
       if (onto >= 0 && popArr[S.post[s]!] !== onto) continue
-      sum += settled ? settledWeight(sim, s) : S.weight[s]!
+      const w = settled ? settledWeight(sim, s) : S.weight[s]!
+      sum += fraction ? (w >= lo && w <= hi ? 1 : 0) : w
       n++
     }
     times.push(t)
@@ -292,7 +317,7 @@ function weightRecorder(def: Extract<ProbeDef, { kind: 'weight' }>, ctx: ProbeCo
   })
   return {
     def,
-    unit: 'weight',
+    unit: ratio ? 'CV' : fraction ? 'fraction' : 'weight',
     observe,
     reduce(reduce, from, to) {
       const picked: number[] = []
@@ -303,12 +328,51 @@ function weightRecorder(def: Extract<ProbeDef, { kind: 'weight' }>, ctx: ProbeCo
       return { value: reduceValues(picked, reduce), n: picked.length }
     },
     table: () => ({
-      columns: ['t_ms', 'mean_weight', 'synapses'],
+      columns: ['t_ms', ratio ? 'max_ratio_cv' : fraction ? 'fraction_between' : 'mean_weight', 'synapses'],
       rows: function* () {
         for (let i = 0; i < times.length; i++) yield [times.data[i]!, means.data[i]!, counts.data[i]!]
       },
     }),
-    info: () => ({ pathway: def.pathway ?? 'all', onto: def.onto ?? 'all', ...(settled ? { settled } : {}), synapses: counts.length ? counts.data[counts.length - 1]! : 0, samples: times.length }),
+    info: () => ({ pathway: def.pathway ?? 'all', onto: def.onto ?? 'all', ...(settled ? { settled } : {}), ...(fraction ? { between: def.between } : {}), synapses: counts.length ? counts.data[counts.length - 1]! : 0, samples: times.length }),
+  }
+}
+
+/**
+ * For `ratioCv`: a function giving [largest per-neuron CV of w/w₀, synapses counted]; its first call
+ * takes the reference weights w₀.
+ */
+function ratioCvSampler(sim: Sim, pathway: number, onto: number): () => [number, number] {
+  let ref: Float64Array | undefined
+  return () => {
+    const S = sim.components.Synapse
+    const popArr = sim.components.Neuron.population
+    const last = Math.min(maxEntityId(sim), S.alive.length - 1)
+    if (ref === undefined) {
+      ref = new Float64Array(last + 1).fill(NaN)
+      for (let s = 1; s <= last; s++) if (S.alive[s] === 1) ref[s] = S.weight[s]!
+    }
+    const acc = new Map<number, [number, number, number]>()
+    let counted = 0
+    for (let s = 1; s <= Math.min(last, ref.length - 1); s++) {
+      if (S.alive[s] === 0 || !(ref[s]! > 0)) continue
+      if (pathway >= 0 && S.pathway[s] !== pathway) continue
+      if (onto >= 0 && popArr[S.post[s]!] !== onto) continue
+      const r = S.weight[s]! / ref[s]!
+      const a = acc.get(S.post[s]!) ?? [0, 0, 0]
+      a[0]++
+      a[1] += r
+      a[2] += r * r
+      acc.set(S.post[s]!, a)
+      counted++
+    }
+    let worst = NaN
+    for (const [n, sum, sq] of acc.values()) {
+      if (n < 2) continue
+      const mean = sum / n
+      const cv = mean > 0 ? Math.sqrt(Math.max(0, sq / n - mean * mean)) / mean : NaN
+      if (!(cv <= worst)) worst = Number.isNaN(worst) ? cv : Math.max(worst, cv)
+    }
+    return [worst, counted]
   }
 }
 

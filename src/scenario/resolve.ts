@@ -6,6 +6,8 @@
  * scenes/).
  */
 import { mergeParams, type Params, type Scene } from '../engine/world.ts'
+import { resolveFieldName } from './fieldProbe.ts'
+import { paramSlot } from './actions.ts'
 import { ScenarioError, issueAt, pathString, type PathKey, type ScenarioIssue } from './errors.ts'
 import type { Scenario } from './types.ts'
 
@@ -56,7 +58,41 @@ export function checkAgainstParams(scenario: Scenario, params: Params, sceneName
     if (p.kind === 'weight') {
       check([...base, 'pathway'], 'pathway', p.pathway)
       check([...base, 'onto'], 'population', p.onto)
+    } else if (p.kind === 'field') {
+      check([...base, 'population'], 'population', p.population)
+      check([...base, 'region'], 'region', p.region)
+      check([...base, 'pathway'], 'pathway', p.pathway)
+      check([...base, 'onto'], 'population', p.onto)
+      check([...base, 'from'], 'population', p.from)
+      const of = resolveFieldName(p.of)
+      if (typeof of === 'string') problem([...base, 'of'], of)
+      else {
+        const synapseOnly = (['pathway', 'onto', 'from'] as const).filter((k) => p[k] !== undefined)
+        const neuronOnly = (['population', 'region'] as const).filter((k) => p[k] !== undefined)
+        if (of.synapse && neuronOnly.length) problem([...base, neuronOnly[0]!], `${p.of} is a synapse field: select synapses by pathway, onto (post population), from (pre population), within or ids`)
+        if (!of.synapse && synapseOnly.length) problem([...base, synapseOnly[0]!], `${p.of} is not a synapse field: select by population, region, within or ids`)
+      }
     } else check([...base, 'population'], 'population', p.population)
+  }
+  for (const a of scenario.timeline) {
+    const base: PathKey[] = ['timeline', a.index]
+    if (a.kind === 'lesion') check([...base, 'lesion', 'population'], 'population', a.population)
+    else if (a.kind === 'deprive' || a.kind === 'restore') check([...base, a.kind, 'population'], 'population', a.population)
+    else if (a.kind === 'set') {
+      const at = [...base, 'set']
+      if (a.param !== undefined) {
+        const slot = paramSlot(params, a.param)
+        if (typeof slot === 'string') problem([...at, 'param'], slot)
+      } else {
+        const of = resolveFieldName(a.field!)
+        if (typeof of === 'string') problem([...at, 'field'], of)
+        check([...at, 'population'], 'population', a.population)
+        check([...at, 'region'], 'region', a.region)
+        check([...at, 'pathway'], 'pathway', a.pathway)
+        check([...at, 'onto'], 'population', a.onto)
+        check([...at, 'from'], 'population', a.from)
+      }
+    }
   }
   if (issues.length) throw new ScenarioError(scenario.file, issues)
 }

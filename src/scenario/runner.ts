@@ -18,7 +18,7 @@ import { fastForward, runSteps, type StepObserver } from '../engine/pipeline.ts'
 import { applyDrug, washDrug } from '../../systems/drugs.ts'
 import { addElectrode, electrodeTargets, isNeuron, neuronIds } from '../engine/entities.ts'
 import { startProtocol } from '../engine/protocols.ts'
-import { load, SnapshotError } from '../engine/snapshot.ts'
+import { load, save, SnapshotError } from '../engine/snapshot.ts'
 import { stateHash } from '../engine/hash.ts'
 import { ANY_POPULATION, ANY_REGION, ELECTRODE_CURRENT, ELECTRODE_SPIKE } from '../../components/electrode.ts'
 import { ScenarioError, issueAt, pathString } from './errors.ts'
@@ -26,7 +26,9 @@ import { checkAgainstParams, resolveScenario, type SceneBuilder } from './resolv
 import { createRecorder, type Recorder } from './probes.ts'
 import { evaluateExpectation, probeMetric, type ExpectationResult, type ProbeMetric, type Span } from './metrics.ts'
 import { formatTime } from './units.ts'
-import type { ElectrodeDef, Scenario, TimelineAction } from './types.ts'
+import { applyTissueAction } from './actions.ts'
+import { applyRelease } from '../../systems/neuromodulation.ts'
+import type { ElectrodeDef, ExpectDef, Scenario, TimelineAction } from './types.ts'
 
 export type { SceneBuilder } from './resolve.ts'
 export type { ExpectationResult, ProbeMetric } from './metrics.ts'
@@ -64,6 +66,8 @@ export interface Summary {
   /** Every expectation holds (true when there are none). */
   pass: boolean
   warnings: string[]
+  /** Each variant made by a fork: where it began, its final state hash, its probes from the fork on. */
+  variants?: { name: string; forkAt_ms: number; stateHash: string; metrics: Record<string, ProbeMetric> }[]
 }
 
 export interface Run {
@@ -83,6 +87,22 @@ export interface Run {
   readonly recorders: readonly Recorder[]
   /** Things that look wrong but are not errors (an electrode that reaches no neuron …). */
   readonly warnings: readonly string[]
+  /** World states kept by `snapshot` actions, in timeline order (src/engine/snapshot.ts format); `name@variant` in a variant. */
+  readonly snapshots: { name: string; at_ms: number; data: Uint8Array }[]
+  /** The variants made by fork actions so far (the main line is `sim` / `recorders`). */
+  readonly variants: { name: string; sim: Sim; recorders: readonly Recorder[]; forkAt_ms: number }[]
+}
+
+/** Sensory channels named by the timeline exist in the world (they are made by the scene builder). */
+function checkChannels(sim: Sim, scenario: Scenario): void {
+  const have = sim.state.channels.map((c) => c.name)
+  const issues = scenario.timeline.flatMap((a) => {
+    const channel = a.kind === 'deprive' || a.kind === 'restore' || a.kind === 'channelRate' ? a.channel : undefined
+    if (channel === undefined || have.includes(channel)) return []
+    const key = a.kind === 'channelRate' ? 'train' : a.kind
+    return [issueAt(scenario.locations, `timeline[${a.index}].${key}.channel`, `unknown sensory channel "${channel}" (${have.length ? `channels of ${sim.sceneName}: ${have.join(', ')}` : `${sim.sceneName} has no sensory channels`})`)]
+  })
+  if (issues.length) throw new ScenarioError(scenario.file, issues)
 }
 
 export function createRun(scenario: Scenario, opts: RunOptions): Run {
@@ -116,23 +136,44 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
   const actions = scenario.timeline.map((a) => ({ a, step: Math.round(a.at_ms / dt) })).filter((x) => x.step >= startStep)
   let next = 0
 
-  const recorders = scenario.probes.map((def) =>
-    createRecorder(def, {
-      sim,
-      population: (name) => (name === undefined ? -1 : sim.params.populations.indexOf(name)),
-      pathway: (name) => (name === undefined ? -1 : sim.params.pathways.indexOf(name)),
-      ...(def.kind === 'v' ? { neurons: probeNeurons(sim, scenario, def, warnings) } : {}),
-    }),
-  )
-  const observers: StepObserver[] = recorders.map((r) => r.observe)
+  const recordersFor = (w: Sim) =>
+    scenario.probes.map((def) =>
+      createRecorder(def, {
+        sim: w,
+        population: (name) => (name === undefined ? -1 : w.params.populations.indexOf(name)),
+        pathway: (name) => (name === undefined ? -1 : w.params.pathways.indexOf(name)),
+        ...(def.kind === 'v' ? { neurons: probeNeurons(w, scenario, def, warnings) } : {}),
+      }),
+    )
+  const recorders = recordersFor(sim)
+  const lookup = {
+    population: (name: string | undefined) => (name === undefined ? -1 : sim.params.populations.indexOf(name)),
+    pathway: (name: string | undefined) => (name === undefined ? -1 : sim.params.pathways.indexOf(name)),
+  }
+  const snapshots: Run['snapshots'] = []
+  checkChannels(sim, scenario)
+  // The main line, then one line per fork (a copy of the main line's world at the fork).
+  const lines: Line[] = [{ name: 'main', sim, recorders, observers: recorders.map((r) => r.observe), forkAt_ms: startStep * dt }]
 
   const apply = (a: TimelineAction): void => {
+    if (a.kind === 'fork') {
+      const copy = load(save(sim))
+      const rec = recordersFor(copy)
+      lines.push({ name: a.name, sim: copy, recorders: rec, observers: rec.map((r) => r.observe), forkAt_ms: copy.time.step * dt })
+      return
+    }
+    for (const line of lines) if (a.variant === undefined || a.variant === line.name) applyIn(a, line)
+  }
+  const applyIn = (a: TimelineAction, line: Line): void => {
+    const sim = line.sim
+    if (a.kind === 'fork') return
     if (a.kind === 'stimulate') startProtocol(sim, electrodes[a.electrode]!, a.protocol)
     else if (a.kind === 'drug') {
       if (a.op === 'apply') applyDrug(sim, a.drug, a.concentration_uM)
       else washDrug(sim, a.drug)
     } else if (a.kind === 'advance') fastForward(sim, a.duration_ms)
-    else
+    else if (a.kind === 'release') applyRelease(sim, a)
+    else if (a.kind === 'pair')
       // The pair sequence starts at `at` with whichever pulse comes first (post first when dt < 0).
       startProtocol(sim, electrodes[a.pre]!, {
         kind: 'pairing',
@@ -141,6 +182,14 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
         freq_Hz: a.freq_Hz,
         count: a.count,
       })
+    else
+      try {
+        const kept = line.name === 'main' ? snapshots : []
+        applyTissueAction(sim, a, { ...lookup, snapshots: kept })
+        if (line.name !== 'main') for (const k of kept) snapshots.push({ ...k, name: `${k.name}@${line.name}` })
+      } catch (e) {
+        throw new ScenarioError(scenario.file, [issueAt(scenario.locations, `timeline[${a.index}]`, (e as Error).message)])
+      }
   }
 
   const run: Run = {
@@ -159,16 +208,21 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
         while (next < actions.length && actions[next]!.step <= sim.time.step) apply(actions[next++]!.a)
         const until = next < actions.length ? actions[next]!.step - sim.time.step : budget
         const chunk = Math.min(budget, until)
-        runSteps(sim, chunk, observers)
+        for (const line of lines) runSteps(line.sim, chunk, line.observers)
         budget -= chunk
       }
     },
     summary(wall_ms: number): Summary {
       const span: Span = { start_ms: startStep * dt, now_ms: sim.time.step * dt, end_ms: endStep * dt }
-      const byName = new Map(recorders.map((r) => [r.def.name, r]))
-      const expectations = scenario.expect.map((x) => evaluateExpectation(x, byName.get(x.probe), span))
+      const expectations = scenario.expect.map((x) => evaluateInLines(x, lines, span))
       const metrics: Record<string, ProbeMetric> = {}
       for (const r of recorders) metrics[r.def.name] = probeMetric(r, span)
+      const variants = lines.slice(1).map((line) => {
+        const vspan = { ...span, start_ms: line.forkAt_ms }
+        const m: Record<string, ProbeMetric> = {}
+        for (const r of line.recorders) m[r.def.name] = probeMetric(r, vspan)
+        return { name: line.name, forkAt_ms: line.forkAt_ms, stateHash: stateHash(line.sim), metrics: m }
+      })
       const simulated_ms = (sim.time.step - startStep) * dt
       const seed = /^\d+$/.test(sim.seed) ? Number(sim.seed) : sim.seed
       return {
@@ -189,6 +243,7 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
         metrics,
         expectations,
         pass: expectations.every((x) => x.pass),
+        ...(variants.length ? { variants } : {}),
         warnings: [...warnings, ...recorders.filter((r) => r.truncatedAt_ms !== undefined).map((r) => `probe "${r.def.name}" stopped recording at ${formatTime(r.truncatedAt_ms!)} (too many spikes)`)],
       }
     },
@@ -197,8 +252,54 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
     electrodes,
     recorders,
     warnings,
+    snapshots,
+    get variants() {
+      return lines.slice(1).map(({ name, sim, recorders, forkAt_ms }) => ({ name, sim, recorders, forkAt_ms }))
+    },
   }
   return run
+}
+
+/** One line of a run: the main world, or a variant forked from it. */
+interface Line {
+  name: string
+  sim: Sim
+  recorders: Recorder[]
+  observers: StepObserver[]
+  /** Scenario time at which the line began (the run's start for main). */
+  forkAt_ms: number
+}
+
+/**
+ * A probe as seen from one line: a variant's own records from its fork on, the main line's before
+ * (the two lines are the same world until the fork).
+ */
+function lineRecorder(lines: Line[], variant: string | undefined, probe: string): { rec: Recorder | undefined; forkAt_ms: number } {
+  const main = lines[0]!
+  const own = main.recorders.find((r) => r.def.name === probe)
+  if (variant === undefined || variant === 'main' || !own) return { rec: own, forkAt_ms: -Infinity }
+  const line = lines.find((l) => l.name === variant)
+  if (!line) return { rec: undefined, forkAt_ms: -Infinity }
+  const mine = line.recorders.find((r) => r.def.name === probe)!
+  const t = line.forkAt_ms
+  const rec: Recorder = {
+    ...mine,
+    reduce: (reduce, from, to) => (to <= t + 1e-6 ? own.reduce(reduce, from, to) : from >= t - 1e-6 ? mine.reduce(reduce, from, to) : { value: NaN, n: 0 }),
+  }
+  return { rec, forkAt_ms: t }
+}
+
+function evaluateInLines(x: ExpectDef, lines: Line[], span: Span): ExpectationResult {
+  const a = lineRecorder(lines, x.variant, x.probe)
+  const b = lineRecorder(lines, x.relativeVariant ?? x.variant, x.relativeProbe ?? x.probe)
+  const r = evaluateExpectation(x, a.rec, span, b.rec)
+  const where = (v: string | undefined) => (v === undefined || v === 'main' ? 'main line' : `variant "${v}"`)
+  if ((x.variant ?? 'main') !== 'main' && !a.rec) return { ...r, measured: null, pass: false, note: `the ${where(x.variant)} was not made in this run (a run resumed after its fork)` }
+  const spans = (w: [number, number] | undefined, t: number) => w !== undefined && w[0] < t - 1e-6 && w[1] > t + 1e-6
+  for (const [w, line, v] of [[x.window_ms, a, x.variant], [x.relativeTo_ms, b, x.relativeVariant ?? x.variant]] as const)
+    if (spans(w, line.forkAt_ms))
+      return { ...r, measured: null, pass: false, note: `window [${formatTime(w![0])}, ${formatTime(w![1])}) spans the fork of the ${where(v)} at ${formatTime(line.forkAt_ms)}: measure before or after it` }
+  return r
 }
 
 function electrodeFields(sim: Sim, e: ElectrodeDef) {

@@ -36,6 +36,29 @@ function quantity(dim: Dimension, signed = false) {
         }
       },
     })
+    // The pattern admits numbers too large for a double ("1e400 ms"): the value must parse. (A
+    // refinement, so the exported JSON Schema is unchanged; when the pattern fails too, the two
+    // messages are equal and reported once.)
+    .refine(
+      (text) => {
+        try {
+          parseQuantity(text, dim, signed)
+          return true
+        } catch {
+          return false
+        }
+      },
+      {
+        error: (iss) => {
+          try {
+            parseQuantity(String(iss.input), dim, signed)
+            return hint
+          } catch (e) {
+            return (e as Error).message
+          }
+        },
+      },
+    )
     .meta({ description: hint })
 }
 
@@ -137,7 +160,12 @@ export const Electrode = z.strictObject({
 
 export const Action = oneOf(
   'action',
-  { at: time() },
+  {
+    at: time(),
+    variant: name()
+      .optional()
+      .meta({ description: 'only in this variant of the run (made by a fork action); without it an action runs in every line that exists at its time' }),
+  },
   {
     stimulate: z.strictObject({ electrode: name(), protocol: Protocol }),
     pair: z.strictObject({ pre: name(), post: name(), dt: signedTime(), freq: frequency(), count: count() }),
@@ -145,6 +173,43 @@ export const Action = oneOf(
       .strictObject({ apply: name().optional(), wash: name().optional(), concentration: concentration().optional() })
       .meta({ description: 'apply a drug to the bath (at its usual concentration unless one is given) or wash it out; drugs: APV, CNQX, bicuculline, TTX, anisomycin, KN-93, D-serine (components/drugs.ts)' }),
     advance: time().meta({ description: 'fast-forward slow time by this much without spiking (slow systems only, e.g. "48 h")' }),
+    release: z
+      .strictObject({
+        modulator: z.enum(['dopamine', 'acetylcholine', 'noradrenaline']),
+        amount: concentration().optional(),
+        tonic: concentration().optional(),
+        x_um: z.number().optional(),
+        y_um: z.number().optional(),
+        radius_um: positive().optional(),
+      })
+      .meta({ description: 'neuromodulator release (systems/neuromodulation.ts): a puff raising the level by `amount` (global, or over a disc at x_um, y_um of radius_um — default one grid cell), or a global tonic release whose steady-state level is `tonic`' }),
+    lesion: z
+      .strictObject({ x_um: z.number(), y_um: z.number(), radius_um: positive(), population: name().optional() })
+      .meta({ description: 'remove the neurons (and their synapses) whose somata lie in the disc' }),
+    deprive: z
+      .strictObject({ channel: name().optional(), population: name().optional() })
+      .meta({ description: "silence a sensory channel, or a population's background drive" }),
+    restore: z.strictObject({ channel: name().optional(), population: name().optional() }).meta({ description: 'give back a deprived input as it was' }),
+    train: z
+      .strictObject({ channel: name(), rate: frequency(), duration: time(), every: time().optional(), count: count().optional() })
+      .meta({ description: 'a repeated sensory pattern: the channel at `rate` for `duration`, `count` times (default 1) every `every` (default 2 × duration)' }),
+    sleep: time().meta({ description: 'fast-forward slow time like advance, with the world asleep (sim.time.sleeping)' }),
+    set: z
+      .strictObject({
+        param: z.string().regex(/^\w+(\.\w+)*$/).optional(),
+        field: z.string().regex(/^[A-Za-z]\w*\.\w+$/).optional(),
+        value: z.number().optional(),
+        scale: z.number().optional(),
+        population: name().optional(),
+        region: name().optional(),
+        pathway: name().optional(),
+        onto: name().optional(),
+        from: name().optional(),
+        ids: z.array(z.number().int().min(0)).min(1).optional(),
+      })
+      .meta({ description: 'set (value) or multiply (scale) a world parameter (param: params path, e.g. receptors.Mg_mM) or a component field of a selection (field: Component.field)' }),
+    snapshot: name().meta({ description: "keep the world's state under this name (neuroplast run writes <name>.npls)" }),
+    fork: name().meta({ description: 'from here on the run continues as two lines: the main one and this variant (an exact copy; actions with `variant:` then make them differ)' }),
   },
 )
 
@@ -160,7 +225,29 @@ export const Probe = oneOf(
       every: time().optional(),
     }),
     spikes: z.strictObject({ population: name().optional() }),
-    weight: z.strictObject({ pathway: name().optional(), onto: name().optional(), every: time().optional(), settled: z.boolean().optional() }),
+    weight: z.strictObject({
+      pathway: name().optional(),
+      onto: name().optional(),
+      every: time().optional(),
+      settled: z.boolean().optional(),
+      between: z.tuple([z.number(), z.number()]).optional().meta({ description: 'record the fraction of the synapses with lo ≤ weight ≤ hi instead of the mean weight' }),
+      ratioCv: z.boolean().optional().meta({ description: 'record the largest, over postsynaptic neurons, coefficient of variation of w(t)/w(first sample) across each neuron\'s synapses (0 for a change by one factor per neuron: multiplicative scaling)' }),
+    }),
+    field: z
+      .strictObject({
+        of: z.string().regex(/^[A-Za-z]\w*\.\w+$/, { error: 'expected Component.field, e.g. "Synapse.weight" or "Neuron.rate_Hz"' }),
+        stat: z.enum(['mean', 'sd', 'cv', 'min', 'p10', 'median', 'p90', 'max', 'fractionAbove', 'fractionBelow', 'n']).optional(),
+        threshold: z.number().optional(),
+        every: time().optional(),
+        population: name().optional(),
+        region: name().optional(),
+        pathway: name().optional(),
+        onto: name().optional(),
+        from: name().optional(),
+        within: z.strictObject({ x_um: z.number(), y_um: z.number(), radius_um: positive() }).optional(),
+        ids: z.array(z.number().int().min(0)).min(1).optional(),
+      })
+      .meta({ description: 'statistics (stat, default mean) of any component field over a selection of neurons or synapses (src/scenario/fieldProbe.ts)' }),
   },
 )
 
@@ -174,6 +261,9 @@ export const Expectation = z.strictObject({
     window: timeWindow,
     relativeTo: timeWindow.optional(),
     compare: z.enum(['ratio', 'difference']).optional(),
+    relativeProbe: name().optional().meta({ description: 'baseline from this other probe (over relativeTo, default: the same window)' }),
+    variant: name().optional().meta({ description: 'measure in this variant of the run (a fork); default the main line' }),
+    relativeVariant: name().optional().meta({ description: 'take the baseline (relativeTo) from this line: main or a variant; default the same line as the window' }),
   }),
   range: z.tuple([bound, bound]),
 })

@@ -30,6 +30,14 @@ interface ActionBase {
   at_ms: number
   /** Position in the file's timeline (for messages: `timeline[index]`). */
   index: number
+  /** Only in this variant (line made by a fork); undefined: in every line existing at that time. */
+  variant?: string
+}
+
+/** From here on, the run continues as the main line plus the variant `name` (a copy of the main line). */
+export interface ForkAction extends ActionBase {
+  kind: 'fork'
+  name: string
 }
 
 export interface StimulateAction extends ActionBase {
@@ -65,13 +73,65 @@ export interface AdvanceAction extends ActionBase {
   duration_ms: number
 }
 
-export type TimelineAction = StimulateAction | PairAction | DrugAction | AdvanceAction
+/** Actions of src/scenario/actions.ts (train is expanded into channelRate actions). */
+export type TissueAction =
+  | (ActionBase & { kind: 'lesion'; x_um: number; y_um: number; radius_um: number; population?: string })
+  | (ActionBase & { kind: 'deprive' | 'restore'; channel?: string; population?: string })
+  | (ActionBase & { kind: 'channelRate'; channel: string; /** null: back to the rate before the pattern */ rate_Hz: number | null })
+  | (ActionBase & { kind: 'sleep'; duration_ms: number })
+  | (ActionBase & { kind: 'snapshot'; name: string })
+  | (ActionBase & {
+      kind: 'set'
+      param?: string
+      field?: string
+      value?: number
+      scale?: number
+      population?: string
+      region?: string
+      pathway?: string
+      onto?: string
+      from?: string
+      ids?: number[]
+    })
+
+/** Neuromodulator release (systems/neuromodulation.ts). */
+export interface ReleaseAction extends ActionBase {
+  kind: 'release'
+  modulator: 'dopamine' | 'acetylcholine' | 'noradrenaline'
+  /** Puff: concentration increase (µM), global or averaged over the disc. */
+  amount_uM?: number
+  /** Tonic global release with this steady-state level (µM); 0 stops it. */
+  tonic_uM?: number
+  x_um?: number
+  y_um?: number
+  radius_um?: number
+}
+
+export type TimelineAction = StimulateAction | PairAction | DrugAction | AdvanceAction | TissueAction | ForkAction | ReleaseAction
 
 export type ProbeDef =
   | { name: string; kind: 'rate'; population?: string; bin_ms: number }
   | { name: string; kind: 'v'; neurons?: number[]; population?: string; first: number; every_ms: number }
   | { name: string; kind: 'spikes'; population?: string }
-  | { name: string; kind: 'weight'; pathway?: string; onto?: string; every_ms: number; settled?: boolean }
+  | { name: string; kind: 'weight'; pathway?: string; onto?: string; every_ms: number; settled?: boolean; between?: [number, number]; ratioCv?: boolean }
+  | {
+      name: string
+      kind: 'field'
+      /** "Component.field" (src/scenario/fieldProbe.ts). */
+      of: string
+      stat: FieldStat
+      threshold?: number
+      every_ms: number
+      population?: string
+      region?: string
+      pathway?: string
+      onto?: string
+      from?: string
+      within?: { x_um: number; y_um: number; radius_um: number }
+      ids?: number[]
+    }
+
+export type FieldStat = 'mean' | 'sd' | 'cv' | 'min' | 'p10' | 'median' | 'p90' | 'max' | 'fractionAbove' | 'fractionBelow' | 'n'
 
 export type ProbeKind = ProbeDef['kind']
 export type Reduce = 'mean' | 'max' | 'min' | 'count'
@@ -82,6 +142,7 @@ export const REDUCES: Record<ProbeKind, readonly Reduce[]> = {
   spikes: ['count', 'mean'],
   v: ['mean', 'max', 'min'],
   weight: ['mean', 'max', 'min'],
+  field: ['mean', 'max', 'min'],
 }
 
 export interface ExpectDef {
@@ -93,6 +154,12 @@ export interface ExpectDef {
   relativeTo_ms?: [number, number]
   /** With relativeTo: 'ratio' (default) reduce(window) / reduce(relativeTo), 'difference' reduce(window) − reduce(relativeTo). */
   compare?: 'ratio' | 'difference'
+  /** Baseline from this probe instead of `probe` (relativeTo_ms is then set, by default to window_ms). */
+  relativeProbe?: string
+  /** Measure in this variant (fork) of the run; undefined: the main line. */
+  variant?: string
+  /** Baseline from this line ('main' or a variant); undefined: the window's line. */
+  relativeVariant?: string
   /** Inclusive bounds; ±Infinity for an open side. */
   range: [number, number]
 }

@@ -1,14 +1,31 @@
 /**
- * The HUD: scene name, both clocks, play/pause, step, speed, a few counts, the legend, and the
- * error box. The markup lives in index.html (real buttons and labels); this binds it to the loop.
- * Keyboard: Space = play/pause, Right arrow = pause and advance one step (unless focus is in a form control, which
- * keeps its own keys).
+ * The HUD: scene name, both clocks, play/pause, step, speed, zoom buttons, a few counts, the
+ * legend, and the error box. The markup lives in index.html (real buttons and labels); this binds
+ * it to the loop and the view.
+ * Keyboard (unless focus is in a form control, which keeps its own keys; KEYS below is the list
+ * shown on the page): Space = play/pause, Right arrow = pause and advance one step, Up/Down =
+ * faster/slower, + / − = zoom in/out, 0 = fit the tissue, W A S D = pan, Esc = clear the selection
+ * and leave the placing tool.
  */
 import { formatSlow } from '../engine/clock.ts'
 import type { Sim } from '../engine/world.ts'
 import { ELECTRODE_SPIKE_RGB, SYN_EXC_RGB, SYN_INH_RGB, voltageGradientCss } from '../view/colors.ts'
-import { SPEEDS, type Loop } from './loop.ts'
-import type { Session } from './session.ts'
+import { SPEEDS } from './loop.ts'
+import type { App } from './app.ts'
+
+/** Keyboard shortcuts (shown in the page's shortcut list). */
+export const KEYS: readonly [string, string][] = [
+  ['Space', 'play / pause'],
+  ['→', 'pause and advance one step'],
+  ['↑ / ↓', 'faster / slower'],
+  ['+ / −', 'zoom in / out'],
+  ['0', 'fit the whole tissue'],
+  ['W A S D', 'pan'],
+  ['Esc', 'clear the selection, leave the placing tool'],
+]
+/** Zoom factor of one +/− key press or zoom button click. */
+export const ZOOM_STEP = 1.5
+const PAN_PX = 60
 
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id)
@@ -28,6 +45,8 @@ export function clockText(sim: Sim): string {
 export interface Hud {
   update(stats: Record<string, Record<string, number>>): void
   showErrors(messages: string[]): void
+  /** Extra handler for Esc (tools and inspector). */
+  onEscape?: () => void
 }
 
 /** Error box only (usable before a session exists). */
@@ -46,8 +65,8 @@ export function showErrors(messages: string[]): void {
   }
 }
 
-export function createHud(session: Session, loop: Loop): Hud {
-  const sim = session.sim
+export function createHud(app: App): Hud {
+  const loop = app.loop
   const play = el<HTMLButtonElement>('play')
   const stepBtn = el<HTMLButtonElement>('step')
   const speed = el<HTMLSelectElement>('speed')
@@ -56,8 +75,16 @@ export function createHud(session: Session, loop: Loop): Hud {
   const phase = el<HTMLElement>('phase')
   const stats = el<HTMLElement>('stats')
 
-  el<HTMLElement>('scene-name').textContent = session.scenario ? `${session.title} · ${sim.sceneName}` : session.title
-  document.title = `${session.title} — Neuroplast`
+  const title = () => {
+    const session = app.session
+    el<HTMLElement>('scene-name').textContent = session.scenario ? `${session.title} · ${session.sim.sceneName}` : session.title
+    document.title = `${session.title} — Neuroplast`
+  }
+  title()
+  app.onReplace(() => {
+    title()
+    refreshControls()
+  })
   el<HTMLElement>('vbar').style.background = voltageGradientCss()
   const legend: Record<string, number> = { synExc: SYN_EXC_RGB, synInh: SYN_INH_RGB, electrode: ELECTRODE_SPIKE_RGB }
   for (const e of document.querySelectorAll<HTMLElement>('[data-legend]')) {
@@ -84,10 +111,13 @@ export function createHud(session: Session, loop: Loop): Hud {
   }
 
   function refreshControls(): void {
+    play.disabled = loop.locked
+    stepBtn.disabled = loop.locked
     play.textContent = loop.playing ? 'Pause' : 'Play'
     play.setAttribute('aria-label', loop.playing ? 'Pause the simulation (Space)' : 'Play the simulation (Space)')
     play.setAttribute('aria-pressed', String(loop.playing))
-    speedInfo.textContent = `${(loop.speed * sim.time.dt_ms).toFixed(loop.speed * sim.time.dt_ms < 1 ? 2 : 1)} ms of tissue time per frame`
+    const dt = app.session.sim.time.dt_ms
+    speedInfo.textContent = `${(loop.speed * dt).toFixed(loop.speed * dt < 1 ? 2 : 1)} ms of tissue time per frame`
   }
   play.disabled = false
   play.onclick = () => loop.toggle()
@@ -97,12 +127,33 @@ export function createHud(session: Session, loop: Loop): Hud {
   stepBtn.disabled = false
   // Stepping is frame-advance: it pauses first.
   const stepOnce = () => {
+    if (loop.locked) return
     if (loop.playing) loop.pause()
     loop.stepN(1)
   }
   stepBtn.onclick = stepOnce
   loop.onChange = refreshControls
   refreshControls()
+
+  const view = app.view
+  const zoomCenter = (f: number) => view.zoomAt(f, view.app.screen.width / 2, view.app.screen.height / 2)
+  el<HTMLButtonElement>('zoom-in').onclick = () => zoomCenter(ZOOM_STEP)
+  el<HTMLButtonElement>('zoom-out').onclick = () => zoomCenter(1 / ZOOM_STEP)
+  el<HTMLButtonElement>('zoom-fit').onclick = () => view.resetCamera()
+  for (const id of ['zoom-in', 'zoom-out', 'zoom-fit']) {
+    const b = el<HTMLButtonElement>(id)
+    b.addEventListener('click', (e) => e.detail > 0 && b.blur())
+  }
+  const setSpeedIndex = (delta: number) => {
+    const opts = [...speed.options].map((o) => Number(o.value))
+    const i = opts.indexOf(loop.speed)
+    const next = opts[Math.min(opts.length - 1, Math.max(0, i + delta))]
+    if (next !== undefined) {
+      loop.speed = next
+      speed.value = String(next)
+      refreshControls()
+    }
+  }
 
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return
@@ -114,6 +165,24 @@ export function createHud(session: Session, loop: Loop): Hud {
     } else if (e.key === 'ArrowRight') {
       e.preventDefault()
       stepOnce()
+    } else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+      e.preventDefault()
+      setSpeedIndex(e.key === 'ArrowUp' ? 1 : -1)
+    } else if (e.key === '+' || e.key === '=') {
+      e.preventDefault()
+      zoomCenter(ZOOM_STEP)
+    } else if (e.key === '-' || e.key === '_' || e.key === '−') {
+      e.preventDefault()
+      zoomCenter(1 / ZOOM_STEP)
+    } else if (e.key === '0') {
+      e.preventDefault()
+      view.resetCamera()
+    } else if ('wasdWASD'.includes(e.key) && e.key.length === 1) {
+      e.preventDefault()
+      const k = e.key.toLowerCase()
+      view.panBy(k === 'a' ? PAN_PX : k === 'd' ? -PAN_PX : 0, k === 'w' ? PAN_PX : k === 's' ? -PAN_PX : 0)
+    } else if (e.key === 'Escape') {
+      hud.onEscape?.()
     }
   })
 
@@ -121,8 +190,10 @@ export function createHud(session: Session, loop: Loop): Hud {
   let lastPhase = ''
   let lastStats = ''
   let lastCapped = ''
-  return {
+  const hud: Hud = {
     update(s: Record<string, Record<string, number>>) {
+      const session = app.session
+      const sim = session.sim
       const c = clockText(sim)
       if (c !== lastClock) clock.textContent = lastClock = c
       const p = session.phase() === 'scenario' ? 'scenario running' : session.scenario ? 'scenario over · free running' : 'free running'
@@ -140,4 +211,5 @@ export function createHud(session: Session, loop: Loop): Hud {
     },
     showErrors,
   }
+  return hud
 }

@@ -2,6 +2,9 @@
  * The stepping loop. The simulation runs on the main thread (a Worker comes later), so each frame
  * gets at most `budget_ms` of stepping: up to `speed` fast steps, fewer if the budget runs out
  * (`capped` then says so) — the page never stalls, the world just runs slower than asked.
+ *
+ * `afterStep`, when set (the inspector's history), is called after every single fast step; the
+ * loop then advances one step at a time. `session` can be swapped (a snapshot was loaded).
  */
 import type { Session } from './session.ts'
 
@@ -28,6 +31,12 @@ export interface Loop {
   onChange?: () => void
   /** Called when stepping throws (the loop pauses). */
   onError?: (e: unknown) => void
+  /** Called after every fast step (reads the world only). */
+  afterStep?: () => void
+  /** The session being stepped (swappable). */
+  session: Session
+  /** While true nothing steps (a background run owns the world): play and stepping are refused. */
+  locked: boolean
 }
 
 export function createLoop(session: Session, opts: { speed?: number; paused?: boolean; now?: () => number } = {}): Loop {
@@ -40,6 +49,8 @@ export function createLoop(session: Session, opts: { speed?: number; paused?: bo
       return playing
     },
     speed: opts.speed ?? DEFAULT_SPEED,
+    session,
+    locked: false,
     get lastSteps() {
       return lastSteps
     },
@@ -47,6 +58,7 @@ export function createLoop(session: Session, opts: { speed?: number; paused?: bo
       return capped
     },
     play() {
+      if (loop.locked) return
       playing = true
       loop.onChange?.()
     },
@@ -60,12 +72,13 @@ export function createLoop(session: Session, opts: { speed?: number; paused?: bo
     },
     stepN(n: number) {
       if (!(Number.isInteger(n) && n >= 0)) throw new Error(`stepN: expected a non-negative integer, got ${n}`)
-      guarded(() => session.advance(n))
+      if (loop.locked) throw new Error('stepN: the world is running in the background (cancel it first)')
+      guarded(() => advance(n))
     },
     tick() {
       lastSteps = 0
       capped = false
-      if (!playing) return 0
+      if (!playing || loop.locked) return 0
       const t0 = now()
       const want = loop.speed
       // Check the clock every few steps: a step of a small scene costs microseconds.
@@ -73,7 +86,7 @@ export function createLoop(session: Session, opts: { speed?: number; paused?: bo
       let done = 0
       while (done < want) {
         const k = Math.min(chunk, want - done)
-        if (!guarded(() => session.advance(k))) break
+        if (!guarded(() => advance(k))) break
         done += k
         if (now() - t0 > BUDGET_MS) break
       }
@@ -81,6 +94,14 @@ export function createLoop(session: Session, opts: { speed?: number; paused?: bo
       capped = done < want && playing
       return done
     },
+  }
+  function advance(n: number): void {
+    const each = loop.afterStep
+    if (!each) return loop.session.advance(n)
+    for (let i = 0; i < n; i++) {
+      loop.session.advance(1)
+      each()
+    }
   }
   function guarded(f: () => void): boolean {
     try {

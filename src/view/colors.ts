@@ -62,6 +62,16 @@ export function voltageRgb(v_mV: number): number {
   return VOLTAGE_LUT[i]!
 }
 
+/** The same map as packed ABGR (opaque), for particles. */
+export const VOLTAGE_LUT_ABGR: Uint32Array = VOLTAGE_LUT.map((rgb) => abgr(rgb))
+
+/** Opaque ABGR for a membrane potential (as voltageRgb). */
+export function voltageAbgr(v_mV: number): number {
+  const x = ((v_mV - V_MIN_mV) / (V_MAX_mV - V_MIN_mV)) * (LUT_SIZE - 1)
+  const i = x > 0 ? (x < LUT_SIZE - 1 ? x | 0 : LUT_SIZE - 1) : 0
+  return VOLTAGE_LUT_ABGR[i]!
+}
+
 /** CSS gradient of the voltage map, for the legend. */
 export function voltageGradientCss(): string {
   const stops = V_STOPS.map(([v, c]) => `#${c.toString(16).padStart(6, '0')} ${(((v - V_MIN_mV) / (V_MAX_mV - V_MIN_mV)) * 100).toFixed(1)}%`)
@@ -80,3 +90,9 @@ export const SYN_ACTIVE_RGB = 0xfff0c0
 /** Electrode colours by mode (spike / current). */
 export const ELECTRODE_SPIKE_RGB = 0xffd23f
 export const ELECTRODE_CURRENT_RGB = 0xff5ad2
+
+/** Selection marker (inspector). */
+export const SELECTION_RGB = 0x7dfcff
+
+/** Neuromodulator clouds, by modulator index (dopamine, acetylcholine, noradrenaline). */
+export const MODULATOR_RGB: readonly number[] = [0x39ff9e, 0xb57bff, 0xff9f1c]

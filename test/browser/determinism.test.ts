@@ -21,6 +21,9 @@ const SMALL: Record<string, Record<string, unknown>> = {
   hippocampalSlice: { nCA3: 40, nCA1: 20, nInterneurons: 6 },
   corticalSheet: { n: 150, synapsesPerNeuron: 15 },
   izhikevich2003: { ne: 60, ni: 15 },
+  // Poisson spike sources + STDP, and the iSTDP network, at a few neurons (defaults: 1200 sources; 10 000 neurons).
+  songAbbott: { nExc: 50, nInh: 10, rates_Hz: [40] },
+  vogels2011: { nE: 40, epsilon: 0.3, istdpOnset_ms: 10 },
 }
 const SEED = 3
 const STEPS = 400

@@ -12,12 +12,14 @@ import { Container, Particle, ParticleContainer, Texture } from 'pixi.js'
 import { neuronIds } from '../../engine/entities.ts'
 import type { Sim } from '../../engine/world.ts'
 import type { FrameEvents } from '../frame.ts'
-import type { Layer } from './layer.ts'
-import { SPIKE_RGB, abgr, mixRgb, voltageRgb } from '../colors.ts'
+import type { Layer, Lod } from './layer.ts'
+import { SPIKE_RGB, abgr, mixRgb, voltageAbgr, voltageRgb } from '../colors.ts'
 
 const TEX_PX = 32
 const FLASH_DECAY = 0.72
 const FLASH_SWELL = 0.7
+/** Diameter of a pyramidal soma, about 15–20 µm (drawn at least this large close up). */
+const SOMA_um = 16
 
 function shapeTexture(shape: 'triangle' | 'circle'): Texture {
   const c = document.createElement('canvas')
@@ -40,6 +42,10 @@ function shapeTexture(shape: 'triangle' | 'circle'): Texture {
 export interface SomataLayer extends Layer {
   /** Neuron eid → particle, for tests and inspectors. */
   particleOf(eid: number): Particle | undefined
+  /** The neuron nearest to (x, y) µm within maxDist_um, or 0. */
+  nearestNeuron(x_um: number, y_um: number, maxDist_um: number): number
+  /** Drawn diameter of a soma at rest, in screen pixels. */
+  readonly diameterPx: number
 }
 
 export function createSomataLayer(sim: Sim): SomataLayer {
@@ -58,6 +64,10 @@ export function createSomataLayer(sim: Sim): SomataLayer {
   let pxPerUm = 1
   let built = false
   let flashing = 0
+  let diameterPx = 6
+  /** Every particle's scale must be rewritten (size changed); else only those that flashed. */
+  let rescaleAll = true
+  let swollen = new Uint8Array(0)
 
   function rebuild(s: Sim): void {
     ids = neuronIds(s).slice()
@@ -67,6 +77,7 @@ export function createSomataLayer(sim: Sim): SomataLayer {
     inh.removeParticles()
     particles = new Array<Particle>(ids.length)
     flash = new Float32Array(ids.length)
+    swollen = new Uint8Array(ids.length)
     slotOf = new Int32Array(s.stores.Neuron.capacity).fill(-1)
     const e: Particle[] = []
     const i: Particle[] = []
@@ -87,12 +98,16 @@ export function createSomataLayer(sim: Sim): SomataLayer {
     built = true
   }
 
-  /** Marks about 0.55 of the mean neuron spacing wide, clamped to 3–11 px. */
+  /**
+   * Marks about 0.55 of the mean neuron spacing wide, clamped to 3–11 px; close up, never smaller
+   * than a real soma (SOMA_um across), up to 48 px.
+   */
   function sizeFor(s: Sim): void {
     const n = Math.max(1, ids.length)
     const spacing_px = Math.sqrt((s.params.width_um * s.params.height_um) / n) * pxPerUm
-    const diameter_px = Math.min(11, Math.max(3, 0.55 * spacing_px))
-    baseScale = diameter_px / (TEX_PX * pxPerUm)
+    diameterPx = Math.min(48, Math.max(Math.min(11, Math.max(3, 0.55 * spacing_px)), SOMA_um * pxPerUm))
+    baseScale = diameterPx / (TEX_PX * pxPerUm)
+    rescaleAll = true
   }
 
   let lastSim = sim
@@ -110,14 +125,25 @@ export function createSomataLayer(sim: Sim): SomataLayer {
         flash[k] = 1
       }
       const v = s.components.Neuron.v_mV
+      const all = rescaleAll
+      rescaleAll = false
       for (let k = 0; k < ids.length; k++) {
         const p = particles[k]!
         const fl = flash[k]!
-        const rgb = voltageRgb(v[ids[k]!]!)
-        p.color = abgr(fl > 0 ? mixRgb(rgb, SPIKE_RGB, fl) : rgb)
-        const sc = baseScale * (1 + FLASH_SWELL * fl)
-        p.scaleX = sc
-        p.scaleY = sc
+        if (fl > 0) {
+          p.color = abgr(mixRgb(voltageRgb(v[ids[k]!]!), SPIKE_RGB, fl))
+          const sc = baseScale * (1 + FLASH_SWELL * fl)
+          p.scaleX = sc
+          p.scaleY = sc
+          swollen[k] = 1
+        } else {
+          p.color = voltageAbgr(v[ids[k]!]!)
+          if (all || swollen[k] === 1) {
+            p.scaleX = baseScale
+            p.scaleY = baseScale
+            swollen[k] = 0
+          }
+        }
       }
       if (f.steps > 0 && flashing > 0) {
         for (let k = 0; k < flash.length; k++) {
@@ -128,9 +154,28 @@ export function createSomataLayer(sim: Sim): SomataLayer {
         }
       }
     },
-    setScale(scale: number) {
-      pxPerUm = scale
+    setLod(lod: Lod) {
+      pxPerUm = lod.pxPerUm
       sizeFor(lastSim)
+    },
+    get diameterPx() {
+      return diameterPx
+    },
+    nearestNeuron(x: number, y: number, maxDist_um: number) {
+      const P = lastSim.components.Position
+      let best = 0
+      let bestD2 = maxDist_um * maxDist_um
+      for (let k = 0; k < ids.length; k++) {
+        const n = ids[k]!
+        const dx = P.x_um[n]! - x
+        const dy = P.y_um[n]! - y
+        const d2 = dx * dx + dy * dy
+        if (d2 <= bestD2) {
+          bestD2 = d2
+          best = n
+        }
+      }
+      return best
     },
     stats() {
       return { neurons: ids.length, excitatory: exc.particleChildren.length, inhibitory: inh.particleChildren.length, flashing }

@@ -14,21 +14,21 @@
  *
  * Beyond MAX_LINES synapses a regular subsample (every k-th live synapse in eid order) is drawn;
  * `stats().stride` says which k.
+ *
+ * Level of detail (layer.ts): at tissue scale the lines are hidden (the mesh is not drawn at all,
+ * and no colour is computed until they show again);
+ * they fade in (a shader uniform, no buffer touched) as cells move apart on screen; close up each
+ * synapse also gets a bouton — a dot on its line BOUTON_OFFSET_um before the postsynaptic soma,
+ * coloured like its line but opaque, in a ParticleContainer built the first time it is needed.
+ * Boutons are where synapses are picked (`nearestSynapse`).
  */
-import { Buffer, BufferUsage, Container, Geometry, Mesh, Shader } from 'pixi.js'
-import { RECEPTOR_DELTA, RECEPTOR_GABA_A } from '../../../components/synapse.ts'
-import { maxEntityId } from '../../engine/adjacency.ts'
+import { Buffer, BufferUsage, Container, Geometry, Mesh, Particle, ParticleContainer, Shader, Texture, UniformGroup } from 'pixi.js'
 import type { Sim } from '../../engine/world.ts'
 import type { FrameEvents } from '../frame.ts'
-import type { Layer } from './layer.ts'
-import { SYN_ACTIVE_RGB, SYN_EXC_RGB, SYN_INH_RGB, abgr, mixRgb } from '../colors.ts'
-
-export const MAX_LINES = 150_000
-const ACTIVE_DECAY = 0.78
-const WEIGHT_REFRESH_FRAMES = 30
-const ALPHA_MIN = 0.02
-const ALPHA_SPAN = 0.06
-const ALPHA_ACTIVE = 0.7
+import { LOD_CIRCUIT_PX, LOD_LINES_FULL_PX, type Layer, type Lod } from './layer.ts'
+import { SYN_ACTIVE_RGB, abgr, mixRgb } from '../colors.ts'
+import { ACTIVE_DECAY, BOUTON_PX, BOUTON_TEX_PX, WEIGHT_REFRESH_FRAMES, activeAbgr, buildLines, refreshBase, type Lines } from './synapseLines.ts'
+export { MAX_LINES, BOUTON_OFFSET_um } from './synapseLines.ts'
 
 const VERTEX = /* glsl */ `
 in vec2 aPosition;
@@ -37,10 +37,11 @@ out vec4 vColor;
 uniform mat3 uProjectionMatrix;
 uniform mat3 uWorldTransformMatrix;
 uniform mat3 uTransformMatrix;
+uniform float uAlpha;
 void main() {
   mat3 mvp = uProjectionMatrix * uWorldTransformMatrix * uTransformMatrix;
   gl_Position = vec4((mvp * vec3(aPosition, 1.0)).xy, 0.0, 1.0);
-  vColor = aColor;
+  vColor = vec4(aColor.rgb, aColor.a * uAlpha);
 }`
 
 const FRAGMENT = /* glsl */ `
@@ -50,107 +51,36 @@ void main() {
   finalColor = vec4(vColor.rgb * vColor.a, vColor.a);
 }`
 
-interface Lines {
-  count: number
-  /** Synapse eid of each line. */
-  syn: Uint32Array
-  positions: Float32Array
-  /** ABGR per vertex (two per line). */
-  colors: Uint32Array
-  /** Base (inactive) colour of each line, ABGR. */
-  base: Uint32Array
-  /** Lines by presynaptic neuron, CSR: lines of n = preLines[preStart[n] .. preStart[n+1]). */
-  preStart: Uint32Array
-  preLines: Uint32Array
-  stride: number
+export interface SynapsesLayer extends Layer {
+  /** The drawn synapse whose bouton is nearest to (x, y) µm within maxDist_um, or 0. */
+  nearestSynapse(x_um: number, y_um: number, maxDist_um: number): number
+  /** Bouton position of a drawn synapse (µm), or undefined if it is not drawn. */
+  boutonOf(syn: number): { x: number; y: number } | undefined
 }
 
-/** 0xRRGGBB and alpha of a synapse at rest. */
-function baseColor(isInh: boolean, w: number, maxExc: number, maxInh: number): number {
-  const rel = Math.abs(w) / ((isInh ? maxInh : maxExc) || 1)
-  return abgr(isInh ? SYN_INH_RGB : SYN_EXC_RGB, ALPHA_MIN + ALPHA_SPAN * Math.min(1, rel))
+function dotTexture(): Texture {
+  const c = document.createElement('canvas')
+  c.width = BOUTON_TEX_PX
+  c.height = BOUTON_TEX_PX
+  const g = c.getContext('2d')!
+  g.fillStyle = '#ffffff'
+  g.beginPath()
+  g.arc(BOUTON_TEX_PX / 2, BOUTON_TEX_PX / 2, BOUTON_TEX_PX / 2 - 1, 0, 2 * Math.PI)
+  g.fill()
+  return Texture.from(c)
 }
 
-function isInhibitory(receptor: number, w: number): boolean {
-  return receptor === RECEPTOR_GABA_A || (receptor === RECEPTOR_DELTA && w < 0)
-}
-
-function buildLines(sim: Sim): Lines {
-  const S = sim.components.Synapse
-  const P = sim.components.Position
-  const last = Math.min(S.alive.length - 1, maxEntityId(sim))
-  const stride = Math.max(1, Math.ceil(sim.synapseCount / MAX_LINES))
-  const cap = Math.ceil(sim.synapseCount / stride) + 1
-  const syn = new Uint32Array(cap)
-  let count = 0
-  let live = 0
-  for (let s = 1; s <= last; s++) {
-    if (S.alive[s] === 0) continue
-    if (live++ % stride !== 0) continue
-    if (count === cap) break
-    syn[count++] = s
-  }
-  const positions = new Float32Array(count * 4)
-  const rows = sim.stores.Neuron.capacity
-  const preStart = new Uint32Array(rows + 1)
-  for (let l = 0; l < count; l++) {
-    const s = syn[l]!
-    const pre = S.pre[s]!
-    const post = S.post[s]!
-    positions[4 * l] = P.x_um[pre]!
-    positions[4 * l + 1] = P.y_um[pre]!
-    positions[4 * l + 2] = P.x_um[post]!
-    positions[4 * l + 3] = P.y_um[post]!
-    if (pre < rows) preStart[pre + 1]!++
-  }
-  for (let n = 0; n < rows; n++) preStart[n + 1]! += preStart[n]!
-  const fill = preStart.slice(0, rows)
-  const preLines = new Uint32Array(count)
-  for (let l = 0; l < count; l++) {
-    const pre = S.pre[syn[l]!]!
-    if (pre < rows) preLines[fill[pre]!++] = l
-  }
-  const lines: Lines = {
-    count,
-    syn: syn.subarray(0, count),
-    positions,
-    colors: new Uint32Array(count * 2),
-    base: new Uint32Array(count),
-    preStart,
-    preLines,
-    stride,
-  }
-  refreshBase(sim, lines)
-  return lines
-}
-
-/** Recompute rest colours from the current weights; true if any changed. */
-function refreshBase(sim: Sim, L: Lines): boolean {
-  const S = sim.components.Synapse
-  let maxExc = 0
-  let maxInh = 0
-  for (let l = 0; l < L.count; l++) {
-    const s = L.syn[l]!
-    const w = S.weight[s]!
-    if (isInhibitory(S.receptor[s]!, w)) maxInh = Math.max(maxInh, Math.abs(w))
-    else maxExc = Math.max(maxExc, Math.abs(w))
-  }
-  let changed = false
-  for (let l = 0; l < L.count; l++) {
-    const s = L.syn[l]!
-    const w = S.weight[s]!
-    const c = baseColor(isInhibitory(S.receptor[s]!, w), w, maxExc, maxInh)
-    if (L.base[l] !== c) {
-      L.base[l] = c
-      changed = true
-    }
-  }
-  return changed
-}
-
-export function createSynapsesLayer(): Layer {
+export function createSynapsesLayer(): SynapsesLayer {
   const container = new Container({ label: 'synapses' })
-  const shader = Shader.from({ gl: { vertex: VERTEX, fragment: FRAGMENT, name: 'synapse-lines' }, resources: {} })
+  const uniforms = new UniformGroup({ uAlpha: { value: 1, type: 'f32' } })
+  const shader = Shader.from({ gl: { vertex: VERTEX, fragment: FRAGMENT, name: 'synapse-lines' }, resources: { synapseUniforms: uniforms } })
+  const boutonTexture = dotTexture()
+  const boutons = new ParticleContainer({
+    label: 'boutons',
+    texture: boutonTexture,
+    dynamicProperties: { position: false, rotation: false, uvs: false, vertex: true, color: true },
+  })
+  boutons.visible = false
   let lines: Lines | null = null
   let mesh: Mesh<Geometry, Shader> | null = null
   let colorBuffer: Buffer | null = null
@@ -159,18 +89,67 @@ export function createSynapsesLayer(): Layer {
   let framesSinceRefresh = 0
   let rebuilds = 0
   let uploads = 0
+  let lod: Lod | null = null
+  let lineAlpha = 1
+  /** Colours were not kept up to date while hidden. */
+  let stale = false
+  let dots: Particle[] = []
+  let dotsBuilt = false
+  let synToLine = new Map<number, number>()
+
+  function showBoutons(): boolean {
+    return lod !== null && lod.level === 'synapse'
+  }
+
+  function boutonColor(l: number): number {
+    const L = lines!
+    const c = L.base[l]!
+    const rgb = ((c & 0xff) << 16) | (c & 0xff00) | ((c >> 16) & 0xff)
+    const a = act[l]!
+    return abgr(a > 0 ? mixRgb(rgb, SYN_ACTIVE_RGB, a) : rgb, 0.45 + 0.55 * Math.max(L.rel[l]!, a))
+  }
 
   function writeColor(l: number): void {
     const L = lines!
     const a = act[l]!
     let c = L.base[l]!
-    if (a > 0) {
-      const rgb = ((c & 0xff) << 16) | (c & 0xff00) | ((c >> 16) & 0xff)
-      const alpha = ((c >>> 24) / 255) * (1 - a) + ALPHA_ACTIVE * a
-      c = abgr(mixRgb(rgb, SYN_ACTIVE_RGB, a), alpha)
-    }
+    if (a > 0) c = activeAbgr(c, a)
     L.colors[2 * l] = c
     L.colors[2 * l + 1] = c
+    if (dotsBuilt) dots[l]!.color = boutonColor(l)
+  }
+
+  function buildBoutons(): void {
+    boutons.removeParticles()
+    dots = []
+    dotsBuilt = false
+    const L = lines
+    if (!L || L.count === 0) return
+    const scale = BOUTON_PX / (BOUTON_TEX_PX * (lod?.pxPerUm ?? 1))
+    dots = new Array<Particle>(L.count)
+    for (let l = 0; l < L.count; l++)
+      dots[l] = new Particle({ texture: boutonTexture, x: L.bx[l]!, y: L.by[l]!, anchorX: 0.5, anchorY: 0.5, scaleX: scale, scaleY: scale })
+    dotsBuilt = true
+    for (let l = 0; l < L.count; l++) dots[l]!.color = boutonColor(l)
+    boutons.addParticle(...dots)
+    boutons.update()
+  }
+
+  function applyLod(): void {
+    if (!lod) return
+    lineAlpha = Math.min(1, Math.max(0, (lod.spacingPx - LOD_CIRCUIT_PX) / (LOD_LINES_FULL_PX - LOD_CIRCUIT_PX)))
+    uniforms.uniforms.uAlpha = lineAlpha
+    if (mesh) mesh.visible = lineAlpha > 0
+    const show = showBoutons()
+    if (show && !dotsBuilt) buildBoutons()
+    boutons.visible = show && dotsBuilt
+    if (show && dotsBuilt) {
+      const scale = BOUTON_PX / (BOUTON_TEX_PX * lod.pxPerUm)
+      for (const d of dots) {
+        d.scaleX = scale
+        d.scaleY = scale
+      }
+    }
   }
 
   function rebuild(sim: Sim): void {
@@ -181,24 +160,33 @@ export function createSynapsesLayer(): Layer {
     }
     mesh = null
     colorBuffer = null
+    boutons.removeParticles()
+    dots = []
+    dotsBuilt = false
     lines = buildLines(sim)
+    synToLine = new Map()
+    for (let l = 0; l < lines.count; l++) synToLine.set(lines.syn[l]!, l)
     act = new Float32Array(lines.count)
     active = []
     for (let l = 0; l < lines.count; l++) writeColor(l)
     rebuilds++
-    if (lines.count === 0) return
-    colorBuffer = new Buffer({ data: lines.colors, usage: BufferUsage.VERTEX | BufferUsage.COPY_DST })
-    const geometry = new Geometry({
-      attributes: {
-        aPosition: { buffer: new Buffer({ data: lines.positions, usage: BufferUsage.VERTEX | BufferUsage.COPY_DST }), format: 'float32x2' },
-        aColor: { buffer: colorBuffer, format: 'unorm8x4' },
-      },
-      topology: 'line-list',
-    })
-    const m = new Mesh<Geometry, Shader>({ geometry, shader })
-    container.addChild(m)
-    mesh = m
+    if (lines.count > 0) {
+      colorBuffer = new Buffer({ data: lines.colors, usage: BufferUsage.VERTEX | BufferUsage.COPY_DST })
+      const geometry = new Geometry({
+        attributes: {
+          aPosition: { buffer: new Buffer({ data: lines.positions, usage: BufferUsage.VERTEX | BufferUsage.COPY_DST }), format: 'float32x2' },
+          aColor: { buffer: colorBuffer, format: 'unorm8x4' },
+        },
+        topology: 'line-list',
+      })
+      const m = new Mesh<Geometry, Shader>({ geometry, shader })
+      container.addChildAt(m, 0)
+      mesh = m
+    }
+    applyLod()
   }
+
+  container.addChild(boutons)
 
   return {
     name: 'synapses',
@@ -208,6 +196,22 @@ export function createSynapsesLayer(): Layer {
       const L = lines!
       if (L.count === 0) return
       let dirty = false
+      if (lineAlpha === 0 && !boutons.visible) {
+        // Hidden (tissue level of detail): no colour work at all; catch up when shown again.
+        if (active.length) {
+          for (const l of active) act[l] = 0
+          active = []
+        }
+        stale = true
+        return
+      }
+      if (stale) {
+        stale = false
+        framesSinceRefresh = 0
+        refreshBase(f.sim, L)
+        for (let l = 0; l < L.count; l++) writeColor(l)
+        dirty = true
+      }
       for (const n of f.spiked) {
         if (n + 1 >= L.preStart.length) continue
         for (let k = L.preStart[n]!; k < L.preStart[n + 1]!; k++) {
@@ -243,15 +247,47 @@ export function createSynapsesLayer(): Layer {
         uploads++
       }
     },
-    setScale() {
-      // Lines are one device pixel wide at every scale.
+    setLod(next: Lod) {
+      lod = next
+      applyLod()
+    },
+    nearestSynapse(x: number, y: number, maxDist_um: number) {
+      const L = lines
+      if (!L) return 0
+      let best = 0
+      let bestD2 = maxDist_um * maxDist_um
+      for (let l = 0; l < L.count; l++) {
+        const dx = L.bx[l]! - x
+        const dy = L.by[l]! - y
+        const d2 = dx * dx + dy * dy
+        if (d2 <= bestD2) {
+          bestD2 = d2
+          best = L.syn[l]!
+        }
+      }
+      return best
+    },
+    boutonOf(syn: number) {
+      const l = synToLine.get(syn)
+      if (l === undefined || !lines) return undefined
+      return { x: lines.bx[l]!, y: lines.by[l]! }
     },
     stats() {
-      return { lines: lines?.count ?? 0, stride: lines?.stride ?? 1, active: active.length, rebuilds, uploads }
+      return {
+        lines: lines?.count ?? 0,
+        stride: lines?.stride ?? 1,
+        active: active.length,
+        rebuilds,
+        uploads,
+        linesShown: mesh?.visible ? 1 : 0,
+        lineAlpha,
+        boutons: boutons.visible ? dots.length : 0,
+      }
     },
     destroy() {
       container.destroy({ children: true })
       shader.destroy()
+      boutonTexture.destroy(true)
     },
   }
 }

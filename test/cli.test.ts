@@ -60,22 +60,22 @@ describe('neuroplast run', { timeout: 60_000 }, () => {
     const r = cli('run', QUICKSTART, '--out', out)
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/all 5 expectations hold/)
+    expect(r.stdout).toMatch(/all 7 expectations hold/)
     const s = summaryOf(out)
-    expect(s).toMatchObject({ scenario: 'Quickstart — HFS of the Schaffer collaterals', seed: 1, dt_ms: 0.1, simulated_ms: 2000, pass: true })
+    expect(s).toMatchObject({ scenario: 'Quickstart — HFS of the Schaffer collaterals', seed: 1, dt_ms: 0.1, simulated_ms: 4000, pass: true })
     expect(s.stateHash).toMatch(/^[0-9a-f]{16}$/)
     expect(s.wall_ms).toBeGreaterThan(0)
-    expect(Object.keys(s.metrics)).toEqual(['ca1_rate', 'int_rate', 's1_spikes', 'ca1_spikes', 's1_weight', 'ca1_v'])
-    expect(s.expectations).toHaveLength(5)
+    expect(Object.keys(s.metrics)).toEqual(['ca1_rate', 'int_rate', 's1_spikes', 'ca1_spikes', 's1_weight', 's2_weight', 'ca1_v'])
+    expect(s.expectations).toHaveLength(7)
     for (const x of s.expectations) {
       expect(Object.keys(x)).toEqual(expect.arrayContaining(['name', 'expected', 'measured', 'pass']))
       expect(x.pass).toBe(true)
     }
     const files = readdirSync(out).sort()
-    expect(files).toEqual(['ca1_rate.csv', 'ca1_spikes.csv', 'ca1_v.csv', 'figures', 'int_rate.csv', 'report.html', 's1_spikes.csv', 's1_weight.csv', 'summary.json'])
+    expect(files).toEqual(['ca1_rate.csv', 'ca1_spikes.csv', 'ca1_v.csv', 'figures', 'int_rate.csv', 'report.html', 's1_spikes.csv', 's1_weight.csv', 's2_weight.csv', 'summary.json'])
     const rate = readFileSync(join(out, 'ca1_rate.csv'), 'utf8').trim().split('\n')
     expect(rate[0]).toBe('t_ms,rate_Hz,spikes,neurons')
-    expect(rate).toHaveLength(201) // 2 s in 10 ms bins, plus the header
+    expect(rate).toHaveLength(401) // 4 s in 10 ms bins, plus the header
   })
 
   it('exit 1 when an expectation fails, with the seed and duration given', () => {

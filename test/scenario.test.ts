@@ -116,7 +116,7 @@ describe('parsing', () => {
     }
     const q = parseScenario(readFileSync(SHIPPED[0]!, 'utf8'), SHIPPED[0]!)
     expect(q.scene.builder).toBe('hippocampalSlice')
-    expect(q.duration_ms).toBe(2000)
+    expect(q.duration_ms).toBe(4000)
     expect(q.electrodes.map((e) => e.name)).toEqual(['S1'])
     expect(q.timeline[0]).toMatchObject({ kind: 'stimulate', at_ms: 500, electrode: 'S1', preset: 'HFS', protocol: { kind: 'train', freq_Hz: 100, count: 100 } })
     expect(q.expect.find((x) => x.name === 'CA1 fires during the train')?.range).toEqual([5, Infinity])
@@ -335,7 +335,7 @@ describe('runner', () => {
       expect.arrayContaining(['every S1 cell follows the 100 Hz train', 'CA1 fires during the train']),
     )
     expect(bad.pass).toBe(false)
-  })
+  }, 120_000)
 
   it('runs the example scenarios (briefly)', () => {
     for (const file of SHIPPED.slice(1)) {

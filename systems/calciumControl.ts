@@ -48,7 +48,7 @@
 import { addComponent, hasComponent } from 'bitecs'
 import type { Sim } from '../src/engine/world.ts'
 import { adjacency, maxEntityId } from '../src/engine/adjacency.ts'
-import { clearEntity, ensure } from '../src/engine/store.ts'
+import { clearEntity, ensure, isActive } from '../src/engine/store.ts'
 import { exp } from '../src/engine/detmath.ts'
 import { drugEffects } from './drugs.ts'
 import { bpap_mV, eta_per_s, nmdaDrive, omega, stepDecays, stepSynapse, type SynapseState } from './calciumControlMath.ts'
@@ -158,6 +158,8 @@ function build(sim: Sim, old: Cache | undefined): Cache {
 }
 
 function cacheFor(sim: Sim): Cache | undefined {
+  // No synapse has ever used the rule: its store is unallocated (src/engine/store.ts), nothing to scan.
+  if (!isActive(sim.stores.CalciumControl)) return undefined
   let c = caches.get(sim)
   if (c !== undefined && !c.stale && c.all.length === 0) return undefined
   if (c === undefined || c.stale) c = build(sim, c)

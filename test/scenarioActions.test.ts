@@ -89,6 +89,35 @@ expect:
   })
 })
 
+describe('response probe (fEPSP-style)', () => {
+  test('one record per pulse; doubling every weight doubles the peak AMPA response exactly', () => {
+    const r = runOf(`electrodes:
+  E: { x_um: 45, y_um: 50, radius_um: 60, population: A }
+timeline:
+  - { at: 0 s, deprive: { population: A } }
+  - { at: 0 s, deprive: { population: B } }
+  - { at: 500 ms, stimulate: { electrode: E, protocol: pulse } }
+  - { at: 1 s, set: { field: Synapse.weight, scale: 2 } }
+  - { at: 1.5 s, stimulate: { electrode: E, protocol: pulse } }
+probes:
+  resp: { response: { electrode: E, population: B, window: 30 ms } }
+  pulses: { response: { electrode: E, population: B } }
+expect:
+  - { name: ratio, metric: { probe: resp, reduce: mean, window: [1.4 s, 2 s], relativeTo: [0 s, 1 s] }, range: [1.999999, 2.000001] }
+  - { name: two pulses, metric: { probe: pulses, reduce: count, window: [0 s, 2 s] }, range: [2, 2] }
+`)
+    const s = r.summary(0)
+    for (const x of s.expectations) expect(x.pass, `${x.name}: ${x.measured} ${x.note ?? ''}`).toBe(true)
+    const rows = Array.from(r.recorders[0]!.table().rows())
+    expect(rows.map((x) => x[0])).toEqual([500, 1500])
+    expect(rows[0]![1]).toBeGreaterThan(0)
+  })
+
+  test('an unknown electrode is located', () => {
+    expect(badOf('probes:\n  p: { response: { electrode: X } }\n')).toMatch(/probes\.p\.response\.electrode: unknown electrode "X"/)
+  })
+})
+
 describe('tissue actions', () => {
   test('lesion removes the neurons in the disc and their synapses', () => {
     const r = runOf(`timeline:

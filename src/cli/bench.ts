@@ -22,6 +22,8 @@
  *            all stores + delay ring + adjacency index; and the heap delta of the whole build
  *            (heapUsed + arrayBuffers after gc, before build → after warm-up) per synapse.
  *   default  the default sheet (n = 2000) with the same seed: rate and speed, one run.
+ *   stdp     the Brunel-style STDP workload (src/cli/benchStdp.ts): simulated s per wall s and
+ *            plasticity updates per second on the B3 network (10⁴ neurons, 6.4·10⁶ plastic synapses).
  *
  * Needs `--expose-gc` for the memory figures (package.json's script passes it). Output: a Markdown
  * report on stdout (or JSON with `--json`). Exit 2 on a bad option.
@@ -38,6 +40,10 @@ import { adjacency } from '../engine/adjacency.ts'
 import { storeBytes, type StoreEntry } from '../engine/store.ts'
 import { corticalSheet } from '../../scenes/corticalSheet.ts'
 import { UsageError, intFlag, parseArgs, positiveFlag, type FlagSpec } from './args.ts'
+import { benchStdp, stdpMarkdown } from './benchStdp.ts'
+
+/** The STDP workload runs 1 simulated s per timed run after 0.5 s of warm-up (≈ 10 CPU s per run). */
+const STDP_RUN = (o: BenchOptions) => ({ seconds: 1, runs: o.stdpRuns, warmup: 0.5 })
 
 export const BENCH_HELP = `Usage: npm run bench -- [options]
 
@@ -52,6 +58,7 @@ Options:
   --warmup S                simulated seconds of warm-up before the runs (default 1)
   --seed N                  world seed (default 1)
   --ids N                   entities in the synapse-id comparison (default 200000)
+  --stdp-runs R             timed runs of the STDP workload (B3 network, 1 s each; default 3; 0 skips it)
   --json                    print JSON instead of Markdown
   -h, --help                show this help
 `
@@ -64,6 +71,7 @@ const FLAGS: Record<string, FlagSpec> = {
   warmup: { value: true },
   seed: { value: true },
   ids: { value: true },
+  'stdp-runs': { value: true },
   json: {},
   help: {},
 }
@@ -76,6 +84,8 @@ export interface BenchOptions {
   warmup: number
   seed: number
   ids: number
+  /** Timed runs of the Brunel-style STDP workload (src/cli/benchStdp.ts); 0 skips it. */
+  stdpRuns: number
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,6 +365,7 @@ function markdown(r: ReturnType<typeof runBench>): string {
     '',
     `Default sheet (${r.defaultSheet.neurons} neurons, ${r.defaultSheet.synapses} synapses): ${f(r.defaultSheet.rate_Hz, 2)} Hz, ${f(r.defaultSheet.simSecondsPerWallSecond, 2)} simulated s per wall s.`,
     '',
+    ...(r.stdp ? stdpMarkdown(r.stdp, STDP_RUN(r.options)) : []),
   ]
   return lines.join('\n')
 }
@@ -364,7 +375,8 @@ export function runBench(o: BenchOptions) {
   const ids = measureIds(o.ids)
   const sheet = benchSheet(o)
   const defaultSheet = benchDefault(o.seed)
-  return { machine: m, options: o, ids, sheet, defaultSheet, loadAverageEnd: os.loadavg().map((x) => Number(x.toFixed(2))) }
+  const stdp = o.stdpRuns > 0 ? benchStdp({ ...STDP_RUN(o), seed: o.seed }) : undefined
+  return { machine: m, options: o, ids, sheet, defaultSheet, stdp, loadAverageEnd: os.loadavg().map((x) => Number(x.toFixed(2))) }
 }
 
 export function parseBenchArgs(argv: readonly string[]): { options: BenchOptions; json: boolean; help: boolean } {
@@ -383,6 +395,7 @@ export function parseBenchArgs(argv: readonly string[]): { options: BenchOptions
     warmup: positiveFlag(p, 'warmup') ?? 1,
     seed: intFlag(p, 'seed') ?? 1,
     ids: whole('ids', 200000, 1000),
+    stdpRuns: whole('stdp-runs', 3, 0),
   }
   return { options, json: p.flags.has('json'), help: p.flags.has('help') }
 }

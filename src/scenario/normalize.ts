@@ -193,6 +193,17 @@ export function normalize(f: ScenarioInput, file: string, locations: Record<stri
       })
       if (p.weight.ratioCv && (p.weight.between || p.weight.settled)) problem([...base, 'weight', 'ratioCv'], 'ratioCv records ratios of the weights themselves; it does not combine with between or settled')
       if (p.weight.between && !(p.weight.between[0] <= p.weight.between[1])) problem([...base, 'weight', 'between'], `expected [lo, hi] with lo ≤ hi, got [${p.weight.between.join(', ')}]`)
+    } else if (p.response) {
+      const q = p.response
+      checkElectrode([...base, 'response', 'electrode'], q.electrode)
+      probes.push({
+        name,
+        kind: 'response',
+        electrode: q.electrode,
+        ...opt('population', q.population),
+        window_ms: positiveTime([...base, 'response', 'window'], q.window, 20),
+        measure: q.measure ?? 'conductance',
+      })
     } else if (p.field) {
       const q = p.field
       const stat = q.stat ?? 'mean'

@@ -9,6 +9,7 @@
  * | v      | membrane potential of given neurons                 | mV          | end of the sampled step|
  * | weight | mean weight of a pathway's synapses / onto a population | weight units | end of the sampled step|
  * | field  | statistics of any component field over a selection (src/scenario/fieldProbe.ts) | the field's | end of the sampled step|
+ * | response | per electrode pulse: peak summed g_AMPA / peak mean EPSP of a population (responseProbe.ts) | conductance or mV | pulse time |
  * |        | with `between: [lo, hi]`: fraction of them with lo ≤ w ≤ hi | fraction | (weight histograms, bimodality) |
  *
  * `weight` with `ratioCv: true` records, per sample, the largest over postsynaptic neurons of the
@@ -39,6 +40,7 @@ import { maxEntityId } from '../engine/adjacency.ts'
 import { calciumGain } from '../../components/calcium.ts'
 import type { ProbeDef, Reduce } from './types.ts'
 import { fieldRecorder } from './fieldProbe.ts'
+import { responseRecorder } from './responseProbe.ts'
 
 /** Spikes kept by a `spikes` probe before it stops recording (memory bound: 8 bytes each). */
 export const MAX_RASTER_SPIKES = 5_000_000
@@ -110,6 +112,8 @@ export interface ProbeContext {
   pathway(name: string | undefined): number
   /** Neuron ids of a v probe (already checked to be live neurons). */
   neurons?: number[]
+  /** Electrode entity id by scenario name (response probes). */
+  electrode?(name: string): number | undefined
 }
 
 export function createRecorder(def: ProbeDef, ctx: ProbeContext): Recorder {
@@ -124,6 +128,8 @@ export function createRecorder(def: ProbeDef, ctx: ProbeContext): Recorder {
       return weightRecorder(def, ctx)
     case 'field':
       return fieldRecorder(def, ctx)
+    case 'response':
+      return responseRecorder(def, ctx)
   }
 }
 

@@ -58,6 +58,8 @@ export function checkAgainstParams(scenario: Scenario, params: Params, sceneName
     if (p.kind === 'weight') {
       check([...base, 'pathway'], 'pathway', p.pathway)
       check([...base, 'onto'], 'population', p.onto)
+    } else if (p.kind === 'response') {
+      check([...base, 'population'], 'population', p.population)
     } else if (p.kind === 'field') {
       check([...base, 'population'], 'population', p.population)
       check([...base, 'region'], 'region', p.region)

@@ -142,6 +142,7 @@ export function createRun(scenario: Scenario, opts: RunOptions): Run {
         sim: w,
         population: (name) => (name === undefined ? -1 : w.params.populations.indexOf(name)),
         pathway: (name) => (name === undefined ? -1 : w.params.pathways.indexOf(name)),
+        electrode: (name) => electrodes[name],
         ...(def.kind === 'v' ? { neurons: probeNeurons(w, scenario, def, warnings) } : {}),
       }),
     )

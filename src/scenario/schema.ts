@@ -248,6 +248,14 @@ export const Probe = oneOf(
         ids: z.array(z.number().int().min(0)).min(1).optional(),
       })
       .meta({ description: 'statistics (stat, default mean) of any component field over a selection of neurons or synapses (src/scenario/fieldProbe.ts)' }),
+    response: z
+      .strictObject({
+        electrode: name(),
+        population: name().optional(),
+        window: time().optional(),
+        measure: z.enum(['conductance', 'epsp']).optional(),
+      })
+      .meta({ description: "a population's synaptic response to each pulse of an electrode (fEPSP-style; src/scenario/responseProbe.ts): peak summed AMPA conductance (measure: conductance, default) or peak mean EPSP (epsp) within window (default 20 ms)" }),
   },
 )
 

@@ -130,6 +130,9 @@ export type ProbeDef =
       within?: { x_um: number; y_um: number; radius_um: number }
       ids?: number[]
     }
+  | ResponseProbeDef
+
+export type ResponseProbeDef = { name: string; kind: 'response'; electrode: string; population?: string; window_ms: number; measure: 'conductance' | 'epsp' }
 
 export type FieldStat = 'mean' | 'sd' | 'cv' | 'min' | 'p10' | 'median' | 'p90' | 'max' | 'fractionAbove' | 'fractionBelow' | 'n'
 
@@ -143,6 +146,7 @@ export const REDUCES: Record<ProbeKind, readonly Reduce[]> = {
   v: ['mean', 'max', 'min'],
   weight: ['mean', 'max', 'min'],
   field: ['mean', 'max', 'min'],
+  response: ['mean', 'max', 'min', 'count'],
 }
 
 export interface ExpectDef {

@@ -29,29 +29,10 @@ import { resolveField, selectEntities } from './fieldProbe.ts'
 import type { PathKey } from './errors.ts'
 import { parseFrequency_Hz, parseTime_ms } from './units.ts'
 import type { ProbeDef, TimelineAction, TissueAction } from './types.ts'
+import type { ScenarioInput } from './schema.ts'
 
-/** The file form of the actions of this module (validated by schema.ts). */
-export interface TissueActionInput {
-  lesion?: { x_um: number; y_um: number; radius_um: number; population?: string }
-  deprive?: { channel?: string; population?: string }
-  restore?: { channel?: string; population?: string }
-  train?: { channel: string; rate: string; duration: string; every?: string; count?: number }
-  sleep?: string
-  set?: SetInput
-  snapshot?: string
-}
-export interface SetInput {
-  param?: string
-  field?: string
-  value?: number
-  scale?: number
-  population?: string
-  region?: string
-  pathway?: string
-  onto?: string
-  from?: string
-  ids?: number[]
-}
+/** The file form of the actions of this module, as schema.ts validates it. */
+export type TissueActionInput = Pick<NonNullable<ScenarioInput['timeline']>[number], 'lesion' | 'deprive' | 'restore' | 'train' | 'sleep' | 'set' | 'snapshot'>
 
 type Problem = (path: PathKey[], reason: string) => void
 

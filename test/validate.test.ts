@@ -153,6 +153,27 @@ expect:
     expect(report.checks[0]!.pass).toBe(false)
   })
 
+  it('--merge joins the reports of separate runs into one (all or nothing); a scenario twice is refused', () => {
+    const expected = 3 * 0.005 * Math.exp(-0.5)
+    const a = scenarioDir('merge-a', `[${expected * 0.999}, ${expected * 1.001}]`)
+    const b = scenarioDir('merge-b', `[${expected * 1.01}, ${expected * 1.02}]`)
+    writeFileSync(join(b, 'item98-small.yaml'), readFileSync(join(b, 'item99-small.yaml'), 'utf8'))
+    rmSync(join(b, 'item99-small.yaml'))
+    expect(cli('validate', '--dir', a, '--out', join(tmp, 'ra')).code).toBe(0)
+    expect(cli('validate', '--dir', b, '--out', join(tmp, 'rb')).code).toBe(1)
+    const m = cli('validate', '--merge', `${join(tmp, 'ra')},${join(tmp, 'rb')}`, '--out', join(tmp, 'rm'))
+    expect(m.code).toBe(1) // one of the two failed
+    const merged = JSON.parse(readFileSync(join(tmp, 'rm', 'validation-report.json'), 'utf8')) as ValidationReport
+    expect(merged.scenarios.map((x) => x.item)).toEqual(['98', '99'])
+    expect(merged.checks.map((c) => [c.item, c.pass])).toEqual([['98', false], ['99', true]])
+    expect(merged.figures).toEqual([])
+    expect(m.stdout).toMatch(/merged 2 scenarios: 1 of 2 checks FAIL \(quick tier\)/)
+    const twice = cli('validate', '--merge', `${join(tmp, 'ra')},${join(tmp, 'ra')}`, '--out', join(tmp, 'rt'))
+    expect(twice.code).toBe(2)
+    expect(twice.stderr).toMatch(/item99-small\.yaml is in both/)
+    expect(existsSync(join(tmp, 'rt'))).toBe(false)
+  })
+
   it('--full runs 5 seeds and judges the median', () => {
     const expected = 3 * 0.005 * Math.exp(-0.5)
     const r = cli('validate', '--full', '--dir', scenarioDir('full', `[${expected * 0.999}, ${expected * 1.001}]`), '--out', join(tmp, 'full-out'))

@@ -30,6 +30,7 @@ import { UsageError, parseArgs, stringFlag, type FlagSpec } from './args.ts'
 import { notADirectory, writeAllOrNothing, type OutFile } from './output.ts'
 import { guard, InputError, type Io } from './run.ts'
 import { frequencyCurve, frequencySvg } from './figures.ts'
+import { writeMerged } from './validateMerge.ts'
 
 export const VALIDATE_HELP = `Usage: neuroplast validate [--full] [--only NAME…] [--out DIR]
 
@@ -44,12 +45,14 @@ Options:
                           its prefix (item3); several as --only 3 4 or --only 3,4
   --out DIR               where to write the report (default: out/validation)
   --dir DIR               read the scenarios from DIR (default: scenes/validation)
+  --merge DIR,DIR…        instead of running: join the reports of earlier runs of one tier
+                          (e.g. long items run in separate processes) into one report in --out
   -h, --help              show this help
 
 Exit status: 0 every check passes, 1 a check fails, 2 bad input, 3 internal error.
 `
 
-const FLAGS: Record<string, FlagSpec> = { full: {}, only: { value: true }, out: { value: true }, dir: { value: true }, help: {} }
+const FLAGS: Record<string, FlagSpec> = { full: {}, only: { value: true }, out: { value: true }, dir: { value: true }, merge: { value: true }, help: {} }
 
 export const VALIDATION_DIR = fileURLToPath(new URL('../../scenes/validation/', import.meta.url))
 export const FULL_SEEDS = 5
@@ -250,6 +253,14 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     const out = stringFlag(args, 'out') ?? join('out', 'validation')
     const outProblem = notADirectory(out)
     if (outProblem) throw new InputError(`${out}: cannot write the report there: ${outProblem}`)
+    const merge = stringFlag(args, 'merge')
+    if (merge !== undefined) {
+      const report = writeMerged(merge.split(',').map((d) => d.trim()).filter(Boolean), out, markdown)
+      io.out(table(report.checks))
+      const failed = report.checks.filter((c) => !c.pass).length
+      io.out(`merged ${report.scenarios.length} scenarios: ${failed ? `${failed} of ${report.checks.length} checks FAIL` : `all ${report.checks.length} checks pass`} (${report.tier} tier); report in ${join(out, 'validation-report.json')}\n`)
+      return report.pass ? 0 : 1
+    }
     const full = args.flags.has('full')
     const dir = stringFlag(args, 'dir')
     const files = selected(validationFiles(dir), only)

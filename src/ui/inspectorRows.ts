@@ -6,6 +6,7 @@
  */
 import { hasComponent } from 'bitecs'
 import { IZH_TYPE_NAMES, MODEL_IZHIKEVICH } from '../../components/neuron.ts'
+import { MODEL_SOURCE } from '../../components/spikeSource.ts'
 import { RECEPTOR_NAMES } from '../../components/synapse.ts'
 import { BITECS_COMPONENTS, SYNAPSE_COMPONENTS, type ComponentName, type Sim } from '../engine/world.ts'
 import { activityRate_Hz } from '../../systems/membraneCache.ts'
@@ -64,7 +65,7 @@ export function neuronRows(sim: Sim, n: number, cache: DegreeCache): [string, st
   const rows: [string, string][] = [
     ['population', p.populations[N.population[n]!] ?? String(N.population[n])],
     ['region', p.regions[N.region[n]!] ?? String(N.region[n])],
-    ['type', `${izh ? `Izhikevich ${IZH_TYPE_NAMES[N.cellType[n]!] ?? '?'}` : 'LIF'} · ${N.excitatory[n] ? 'excitatory' : 'inhibitory'}`],
+    ['type', `${izh ? `Izhikevich ${IZH_TYPE_NAMES[N.cellType[n]!] ?? '?'}` : N.model[n] === MODEL_SOURCE ? 'Poisson spike source' : 'LIF'} · ${N.excitatory[n] ? 'excitatory' : 'inhibitory'}`],
     ['position', `(${fmt(P.x_um[n]!)}, ${fmt(P.y_um[n]!)}) µm`],
     ['v', `${N.v_mV[n]!.toFixed(2)} mV`],
     ['rate', `${activityRate_Hz(sim, n).toFixed(2)} Hz`],

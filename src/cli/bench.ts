@@ -41,6 +41,7 @@ import { storeBytes, type StoreEntry } from '../engine/store.ts'
 import { corticalSheet } from '../../scenes/corticalSheet.ts'
 import { UsageError, intFlag, parseArgs, positiveFlag, type FlagSpec } from './args.ts'
 import { benchStdp, stdpMarkdown } from './benchStdp.ts'
+import { renderBench } from './benchRender.ts'
 
 /** The STDP workload runs 1 simulated s per timed run after 0.5 s of warm-up (≈ 10 CPU s per run). */
 const STDP_RUN = (o: BenchOptions) => ({ seconds: 1, runs: o.stdpRuns, warmup: 0.5 })
@@ -59,6 +60,7 @@ Options:
   --seed N                  world seed (default 1)
   --ids N                   entities in the synapse-id comparison (default 200000)
   --stdp-runs R             timed runs of the STDP workload (B3 network, 1 s each; default 3; 0 skips it)
+  --no-render               skip the browser render benchmark (bench/render.ts; needs Chromium)
   --json                    print JSON instead of Markdown
   -h, --help                show this help
 `
@@ -72,6 +74,7 @@ const FLAGS: Record<string, FlagSpec> = {
   seed: { value: true },
   ids: { value: true },
   'stdp-runs': { value: true },
+  'no-render': {},
   json: {},
   help: {},
 }
@@ -379,7 +382,7 @@ export function runBench(o: BenchOptions) {
   return { machine: m, options: o, ids, sheet, defaultSheet, stdp, loadAverageEnd: os.loadavg().map((x) => Number(x.toFixed(2))) }
 }
 
-export function parseBenchArgs(argv: readonly string[]): { options: BenchOptions; json: boolean; help: boolean } {
+export function parseBenchArgs(argv: readonly string[]): { options: BenchOptions; json: boolean; help: boolean; noRender: boolean } {
   const p = parseArgs(argv, FLAGS, 'bench')
   if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}" (see --help)`)
   const whole = (name: string, dflt: number, min: number) => {
@@ -397,7 +400,7 @@ export function parseBenchArgs(argv: readonly string[]): { options: BenchOptions
     ids: whole('ids', 200000, 1000),
     stdpRuns: whole('stdp-runs', 3, 0),
   }
-  return { options, json: p.flags.has('json'), help: p.flags.has('help') }
+  return { options, json: p.flags.has('json'), help: p.flags.has('help'), noRender: p.flags.has('no-render') }
 }
 
 export function main(argv: readonly string[]): number {
@@ -418,6 +421,7 @@ export function main(argv: readonly string[]): number {
   if (!gc) process.stderr.write('bench: run with node --expose-gc for the memory figures (npm run bench does)\n')
   const result = runBench(parsed.options)
   process.stdout.write(parsed.json ? JSON.stringify(result, null, 2) + '\n' : markdown(result))
+  if (!parsed.json && !parsed.noRender) process.stdout.write('\n' + renderBench())
   return 0
 }
 

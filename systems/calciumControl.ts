@@ -45,10 +45,11 @@
  *
  * References: Shouval HZ, Bear MF, Cooper LN (2002) PNAS 99:10831. doi:10.1073/pnas.152343099
  */
-import { addComponent, hasComponent } from 'bitecs'
+import { hasComponent } from 'bitecs'
 import type { Sim } from '../src/engine/world.ts'
+import { joinComponent } from '../src/engine/entities.ts'
 import { adjacency, maxEntityId } from '../src/engine/adjacency.ts'
-import { clearEntity, ensure, isActive } from '../src/engine/store.ts'
+import { ensure, isActive } from '../src/engine/store.ts'
 import { exp } from '../src/engine/detmath.ts'
 import { drugEffects } from './drugs.ts'
 import { bpap_mV, eta_per_s, nmdaDrive, omega, stepDecays, stepSynapse, type SynapseState } from './calciumControlMath.ts'
@@ -115,10 +116,7 @@ export function setCalciumControl(sim: Sim, s: number, rule: number | string, W?
 
 function joinNeuron(sim: Sim, n: number): void {
   const entry = sim.stores.CalciumControlNeuron
-  if (hasComponent(sim.world, n, entry.data)) return
-  ensure(entry, n)
-  clearEntity(entry, n)
-  addComponent(sim.world, n, entry.data)
+  if (!joinComponent(sim, entry, n)) return
   entry.data.spike_ms[n] = -1e9
   entry.data.prevSpike_ms[n] = -1e9
   entry.data.nmdaScale[n] = 1

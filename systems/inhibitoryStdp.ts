@@ -29,10 +29,11 @@
  * References: Vogels TP, Sprekeler H, Zenke F, Clopath C, Gerstner W (2011) Science 334:1569.
  *   doi:10.1126/science.1211095 ; Morrison A, Diesmann M, Gerstner W (2008) Biol Cybern 98:459.
  */
-import { addComponent, hasComponent, query } from 'bitecs'
+import { query } from 'bitecs'
 import type { Sim } from '../src/engine/world.ts'
+import { joinComponent } from '../src/engine/entities.ts'
 import { adjacency, maxEntityId, type Adjacency } from '../src/engine/adjacency.ts'
-import { clearEntity, ensure } from '../src/engine/store.ts'
+import { ensure } from '../src/engine/store.ts'
 import { exp } from '../src/engine/detmath.ts'
 import { ISTDP_RULES, MAX_ISTDP_RULES, istdpAlpha, istdpRuleIndex, validateIstdpRule, type IstdpRule } from '../components/inhibitoryPlasticity.ts'
 
@@ -87,11 +88,7 @@ export function setIstdpRule(sim: Sim, s: number, rule: number | string): void {
 }
 
 function joinTrace(sim: Sim, n: number): void {
-  const entry = sim.stores.IstdpTrace
-  if (hasComponent(sim.world, n, entry.data)) return
-  ensure(entry, n)
-  clearEntity(entry, n)
-  addComponent(sim.world, n, entry.data)
+  joinComponent(sim, sim.stores.IstdpTrace, n)
 }
 
 function cacheFor(sim: Sim, adj: Adjacency): IstdpCache {

@@ -14,10 +14,11 @@
  * every rule in use, and that rules in use agree on τ+, τ−, pairing (and τx / τy where read), when
  * they are compiled; that every plastic synapse joins two neurons with traces, when rebuilt.
  */
-import { addComponent, hasComponent, query } from 'bitecs'
+import { query } from 'bitecs'
 import type { Sim } from '../src/engine/world.ts'
+import { joinComponent } from '../src/engine/entities.ts'
 import { maxEntityId, type Adjacency } from '../src/engine/adjacency.ts'
-import { clearEntity, ensure } from '../src/engine/store.ts'
+import { ensure } from '../src/engine/store.ts'
 import { exp } from '../src/engine/detmath.ts'
 import { MAX_STDP_RULES, stdpRuleIndex, validateStdpRule, validateStdpRules, type StdpRule } from '../components/plasticity.ts'
 
@@ -124,11 +125,7 @@ export function setStdpRule(sim: Sim, s: number, rule: number | string): void {
 }
 
 function joinTraces(sim: Sim, n: number): void {
-  const entry = sim.stores.StdpTrace
-  if (hasComponent(sim.world, n, entry.data)) return
-  ensure(entry, n)
-  clearEntity(entry, n)
-  addComponent(sim.world, n, entry.data)
+  joinComponent(sim, sim.stores.StdpTrace, n)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { IZH_TYPES, IZH_TYPE_NAMES, LIF_DEFAULTS, MODEL_IZHIKEVICH, MODEL_LIF, t
 import { RECEPTOR_NAMES, MAX_DELAY_STEPS, type ReceptorName } from '../../components/synapse.ts'
 import { MODEL_SOURCE } from '../../components/spikeSource.ts'
 import { ANY_POPULATION, ANY_REGION, ELECTRODE_CURRENT, ELECTRODE_SPIKE } from '../../components/electrode.ts'
-import { ensure, clearEntity } from './store.ts'
+import { ensure, clearEntity, type StoreEntry } from './store.ts'
 import { adjacency, entityIndexOf } from './adjacency.ts'
 import { channel, clearColumn, ensureRing } from './delay.ts'
 import { emit, EV_NEURON_BORN, EV_NEURON_REMOVED, EV_SYNAPSE_BORN, EV_SYNAPSE_REMOVED } from './events.ts'
@@ -394,4 +394,17 @@ export function electrodeTargets(sim: Sim, electrode: number): number[] {
     if (dx * dx + dy * dy <= r2) out.push(n)
   }
   return out
+}
+
+/**
+ * Give neuron `n` a per-neuron mechanism component (e.g. a spike trace) if it has none yet, with
+ * every field 0 (ids are recycled). Returns true when it was added (the caller may then set its
+ * non-zero initial values).
+ */
+export function joinComponent(sim: Sim, entry: StoreEntry, n: number): boolean {
+  if (hasComponent(sim.world, n, entry.data)) return false
+  ensure(entry, n)
+  clearEntity(entry, n)
+  addComponent(sim.world, n, entry.data)
+  return true
 }
